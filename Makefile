@@ -1,0 +1,53 @@
+# The two commands in the README are the contract: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+TEST_SETTINGS := DJANGO_SETTINGS_MODULE=cms.settings.test
+
+.PHONY: run test lint format check messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.runtime: $(BIN)/python requirements.txt
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.test: $(VENV)/.runtime requirements-test.txt
+	$(BIN)/pip install -q -r requirements-test.txt
+	touch $@
+
+## make run: set up, migrate, seed the demo and serve it at http://127.0.0.1:$(PORT)
+run: $(VENV)/.runtime
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --students 5
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## make test: lint, Django's checks, migrations up to date, and the whole test suite
+test: $(VENV)/.test lint check
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: $(VENV)/.runtime
+	$(TEST_SETTINGS) $(BIN)/python manage.py check --fail-level WARNING
+	$(TEST_SETTINGS) $(BIN)/python manage.py makemigrations --check --dry-run
+
+## make messages: refresh the translation catalogues after changing interface strings
+messages: $(VENV)/.runtime
+	$(BIN)/python manage.py makemessages -l ja -l en --ignore ".venv/*" --ignore "tests/*" --ignore "bench/*" --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore ".venv/*"
+
+bench: $(VENV)/.test
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles .test-media

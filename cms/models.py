@@ -1,0 +1,127 @@
+"""Site-wide pages and reference data: the home page, plain content pages, partner schools and
+the site settings used for sharing links on social media."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import BodyBlock
+
+
+class School(models.Model):
+    """A partner school. Participants may also belong to none (not enrolled, or left school)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    is_special_needs = models.BooleanField(_("special-needs school"), default=False)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("short_name"),
+        FieldPanel("is_special_needs"),
+        FieldPanel("sort_order"),
+    ]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("partner school")
+        verbose_name_plural = _("partner schools")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@register_setting(icon="site")
+class SocialSettings(BaseSiteSetting):
+    """What a link to the site shows when it is shared on Instagram, Facebook or LINE."""
+
+    default_share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("default share image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Used when a page has no image of its own. 1200×630 works best."),
+    )
+    instagram_url = models.URLField(_("Instagram URL"), blank=True)
+    facebook_url = models.URLField(_("Facebook URL"), blank=True)
+
+    panels = [
+        FieldPanel("default_share_image"),
+        FieldPanel("instagram_url"),
+        FieldPanel("facebook_url"),
+    ]
+
+    class Meta:
+        verbose_name = _("social media")
+
+
+class SharePageMixin:
+    """Pages say which image represents them when shared; the meta tags fall back to the
+    site's default share image."""
+
+    def get_share_image(self):
+        return None
+
+
+class HomePage(SharePageMixin, Page):
+    intro = models.TextField(_("introduction"), blank=True, max_length=500)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("hero image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["programs.ProgramIndexPage", "cms.ContentPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_share_image(self):
+        return self.hero_image
+
+    def get_context(self, request, *args, **kwargs):
+        from django.utils import timezone
+
+        from programs.listing import upcoming_programs
+        from programs.models import ProgramIndexPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["program_index"] = ProgramIndexPage.objects.live().public().first()
+        context["upcoming"] = upcoming_programs(now=timezone.now())[:4]
+        return context
+
+
+class ContentPage(SharePageMixin, Page):
+    """A plain page: about us, access, privacy policy, for guardians."""
+
+    summary = models.CharField(_("summary"), max_length=200, blank=True)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+
+    parent_page_types = ["cms.HomePage", "cms.ContentPage"]
+    subpage_types = ["cms.ContentPage"]
+
+    class Meta:
+        verbose_name = _("content page")

@@ -1,0 +1,86 @@
+from django import template
+from django.utils.translation import gettext as _
+
+from programs.kinds import ProgramKind
+
+register = template.Library()
+
+SHARE_RENDITION = "fill-1200x630"
+
+
+@register.inclusion_tag("includes/meta.html", takes_context=True)
+def page_meta(context, page=None, title=None, description=None):
+    """Title, description, canonical URL and Open Graph / Twitter card tags.
+
+    Links to the site are mostly shared on Instagram, Facebook and LINE, so every public page
+    needs a title, a description and an image that make sense in a preview card.
+    """
+    request = context["request"]
+    page = page or context.get("page") or context.get("self")
+    site_name = _("Manabiba")
+    image = None
+    canonical = request.build_absolute_uri(request.path)
+    if page is not None and hasattr(page, "specific"):
+        title = title or page.seo_title or page.title
+        description = (
+            description
+            or page.search_description
+            or getattr(page, "summary", "")
+            or getattr(page, "intro", "")
+        )
+        image = page.get_share_image() if hasattr(page, "get_share_image") else None
+        canonical = page.get_full_url(request) or canonical
+    if image is None:
+        social = context.get("settings") and context["settings"].cms.SocialSettings
+        image = social.default_share_image if social else None
+    image_url = image_alt = None
+    if image is not None:
+        rendition = image.get_rendition(SHARE_RENDITION)
+        image_url = request.build_absolute_uri(rendition.url)
+        image_alt = image.title
+    description = description or _(
+        "Manabiba: free learning support for teenagers in Masuda. An open study space, "
+        "experiments, fieldwork, projects and consultations, at your own pace."
+    )
+    return {
+        "title": title or site_name,
+        "site_name": site_name,
+        "description": " ".join(str(description).split())[:200],
+        "canonical": canonical,
+        "image_url": image_url,
+        "image_alt": image_alt,
+        "og_type": "article" if page is not None and page.depth and page.depth > 2 else "website",
+        "og_locale": "ja_JP" if context.get("LANGUAGE_CODE", "ja") == "ja" else "en_US",
+    }
+
+
+@register.simple_tag
+def kind_label(value):
+    try:
+        return ProgramKind(value).label
+    except ValueError:
+        return ""
+
+
+@register.simple_tag(takes_context=True)
+def program_index(context):
+    """The programme index, for the site navigation (one query, cached per request)."""
+    request = context["request"]
+    if not hasattr(request, "_program_index"):
+        from programs.models import ProgramIndexPage
+
+        request._program_index = ProgramIndexPage.objects.live().public().first()
+    return request._program_index
+
+
+@register.simple_tag(takes_context=True)
+def querystring_with(context, **kwargs):
+    """The current query string with some parameters replaced (pagination keeps the filter)."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"

@@ -1,0 +1,174 @@
+"""Programme pages: what staff publish and students find."""
+
+from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from recurrence.fields import RecurrenceField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from cms.blocks import BodyBlock
+from cms.models import SharePageMixin
+
+from .kinds import ProgramKind
+from .listing import upcoming_programs
+from .schedule import upcoming_sessions
+from .widgets import WagtailRecurrenceWidget
+
+PROGRAMS_PER_PAGE = 12
+
+
+class ProgramIndexPage(SharePageMixin, Page):
+    intro = models.TextField(_("introduction"), blank=True, max_length=500)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["programs.ProgramPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("programme index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Unknown kinds and page numbers fall back to a normal page: these links are shared and
+        # typed by hand, and a mistyped one must never end in an error.
+        kind = request.GET.get("kind", "")
+        if kind not in ProgramKind.values:
+            kind = ""
+        programs = upcoming_programs(now=timezone.now(), kind=kind or None, parent=self)
+        page = Paginator(programs, PROGRAMS_PER_PAGE).get_page(request.GET.get("page"))
+        context.update(
+            kinds=ProgramKind.choices,
+            selected_kind=kind,
+            programs=page,
+        )
+        return context
+
+
+class ProgramPage(SharePageMixin, Page):
+    kind = models.CharField(_("kind"), max_length=20, choices=ProgramKind.choices)
+    summary = models.CharField(
+        _("summary"),
+        max_length=200,
+        help_text=_("One or two sentences. Shown in lists and when the link is shared."),
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("hero image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    age_min = models.PositiveSmallIntegerField(
+        _("minimum age"), default=15, validators=[MinValueValidator(6), MaxValueValidator(99)]
+    )
+    age_max = models.PositiveSmallIntegerField(
+        _("maximum age"), default=19, validators=[MinValueValidator(6), MaxValueValidator(99)]
+    )
+    schools = ParentalManyToManyField(
+        "cms.School",
+        verbose_name=_("schools"),
+        blank=True,
+        help_text=_("Leave empty when anyone may join, at a school or not."),
+    )
+    place = models.CharField(
+        _("place"), max_length=200, blank=True, help_text=_("Left empty for online study.")
+    )
+
+    schedule = RecurrenceField(_("regular schedule"), blank=True, null=True)
+    starts_on = models.DateField(
+        _("first day"), null=True, blank=True, help_text=_("The schedule counts from this day.")
+    )
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        default=90,
+        validators=[MinValueValidator(5), MaxValueValidator(720)],
+    )
+    places_per_session = models.PositiveSmallIntegerField(
+        _("places per session"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+    )
+    booking_required = models.BooleanField(_("booking required"), default=True)
+    meeting_url = models.URLField(
+        _("meeting link"),
+        blank=True,
+        help_text=_("Private. Shown only to people with a confirmed booking, never on the page."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("kind"),
+        FieldPanel("summary"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("age_min"), FieldPanel("age_max")]), FieldPanel("schools")],
+            heading=_("Who it is for"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("place"),
+                FieldPanel("schedule", widget=WagtailRecurrenceWidget),
+                FieldRowPanel(
+                    [
+                        FieldPanel("starts_on"),
+                        FieldPanel("start_time"),
+                        FieldPanel("duration_minutes"),
+                    ]
+                ),
+                FieldRowPanel([FieldPanel("places_per_session"), FieldPanel("booking_required")]),
+                FieldPanel("meeting_url"),
+            ],
+            heading=_("Schedule and places"),
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("place"),
+        index.FilterField("kind"),
+    ]
+
+    parent_page_types = ["programs.ProgramIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        errors = {}
+        if self.age_min and self.age_max and self.age_min > self.age_max:
+            errors["age_max"] = _("The maximum age must not be below the minimum age.")
+        if self.schedule and (self.schedule.rrules or self.schedule.rdates) and not self.start_time:
+            errors["start_time"] = _("A regular schedule needs a start time.")
+        if self.kind != ProgramKind.ONLINE and not self.place:
+            errors["place"] = _("Say where it takes place.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_online(self) -> bool:
+        return self.kind == ProgramKind.ONLINE
+
+    def get_share_image(self):
+        return self.hero_image
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["sessions"] = upcoming_sessions(self, now=timezone.now(), limit=5)
+        return context

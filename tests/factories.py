@@ -1,0 +1,59 @@
+"""Hand-written factories: each test builds the few objects it needs."""
+
+import datetime as dt
+import itertools
+from io import BytesIO
+
+import recurrence
+from django.core.files.images import ImageFile
+from wagtail.images import get_image_model
+
+from cms.demo.images import draw_picture
+from cms.models import HomePage
+from programs.models import ProgramIndexPage, ProgramPage
+
+_counter = itertools.count(1)
+
+
+def make_image(title="テスト画像"):
+    Image = get_image_model()
+    data = draw_picture("Test", "science", next(_counter), size=(400, 210))
+    image = Image(title=title, file=ImageFile(BytesIO(data), name="test.png"))
+    image.save()
+    return image
+
+
+def get_home() -> HomePage:
+    return HomePage.objects.get()
+
+
+def make_program_index(home=None, **kwargs) -> ProgramIndexPage:
+    home = home or get_home()
+    fields = {"title": "プログラム一覧", "slug": "programs", "intro": "一覧です。"}
+    fields.update(kwargs)
+    index = home.add_child(instance=ProgramIndexPage(**fields))
+    index.save_revision().publish()
+    return index
+
+
+def make_program(index, **kwargs) -> ProgramPage:
+    """A published programme; pass live=False for a draft."""
+    n = next(_counter)
+    fields = {
+        "title": f"プログラム{n}",
+        "slug": f"program-{n}",
+        "kind": "science",
+        "summary": f"プログラム{n}の説明です。",
+        "place": "ユースサポートセンター",
+        "schedule": recurrence.Recurrence(
+            rrules=[recurrence.Rule(recurrence.WEEKLY, byday=[recurrence.SA])]
+        ),
+        "start_time": dt.time(14, 0),
+        "duration_minutes": 90,
+        "places_per_session": 8,
+    }
+    fields.update(kwargs)
+    page = index.add_child(instance=ProgramPage(**fields))
+    if page.live:
+        page.save_revision().publish()
+    return page
