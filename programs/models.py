@@ -12,6 +12,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from booking.models import BookingRules
 from cms.blocks import BodyBlock
 from cms.models import SharePageMixin
 
@@ -52,7 +53,7 @@ class ProgramIndexPage(SharePageMixin, Page):
         return context
 
 
-class ProgramPage(SharePageMixin, Page):
+class ProgramPage(SharePageMixin, BookingRules, Page):
     kind = models.CharField(_("kind"), max_length=20, choices=ProgramKind.choices)
     summary = models.CharField(
         _("summary"),
@@ -128,6 +129,7 @@ class ProgramPage(SharePageMixin, Page):
                     ]
                 ),
                 FieldRowPanel([FieldPanel("places_per_session"), FieldPanel("booking_required")]),
+                FieldRowPanel([FieldPanel("advance_days"), FieldPanel("max_future_bookings")]),
                 FieldPanel("meeting_url"),
             ],
             heading=_("Schedule and places"),

@@ -1,0 +1,72 @@
+"""Suspensions (休止): closing a space or a programme for a date range, and reopening."""
+
+import datetime as dt
+
+from django.db import transaction
+
+from ..models import Booking, Closure, Slot, StudySpace
+from . import notifications
+from .cache import bump_availability
+from .time import start_of_day
+
+
+def close(
+    target,
+    *,
+    first_day: dt.date,
+    last_day: dt.date,
+    reason: str,
+    online_alternative: str = "",
+    now: dt.datetime,
+    by=None,
+) -> Closure:
+    """Close `target` (a StudySpace or a ProgramPage) from `first_day` to `last_day` inclusive.
+
+    Every active booking on an affected future slot is kept, marked cancelled-by-closure and
+    its participant told (with the reason and the online alternative). Slots created later in
+    the range are born closed (`sync_owner_slots` looks at open closures).
+    """
+    if last_day < first_day:
+        raise ValueError("last_day is before first_day")
+    key = {"space": target} if isinstance(target, StudySpace) else {"program": target}
+    with transaction.atomic():
+        closure = Closure.objects.create(
+            first_day=first_day,
+            last_day=last_day,
+            reason=reason,
+            online_alternative=online_alternative,
+            created_by=by,
+            **key,
+        )
+        slots = list(
+            Slot.objects.select_for_update().filter(
+                start__gte=max(now, start_of_day(first_day)),
+                start__lt=start_of_day(last_day + dt.timedelta(days=1)),
+                **key,
+            )
+        )
+        Slot.objects.filter(pk__in=[s.pk for s in slots]).update(closure=closure)
+        affected = list(
+            Booking.objects.select_for_update().filter(slot__in=slots, status__in=Booking.ACTIVE)
+        )
+        for booking in affected:
+            booking.status = Booking.Status.CANCELLED_BY_CLOSURE
+            booking.cancelled_at = now
+            booking.save(update_fields=["status", "cancelled_at"])
+            notifications.booking_changed(booking, "closure")
+        bump_availability()
+    closure.affected_bookings = len(affected)
+    return closure
+
+
+def reopen(closure: Closure, *, now: dt.datetime) -> Closure:
+    """Open the closed slots again. Bookings cancelled by the closure stay cancelled: their
+    people were told, and may book again."""
+    with transaction.atomic():
+        closure = Closure.objects.select_for_update().get(pk=closure.pk)
+        if closure.reopened_at is None:
+            closure.reopened_at = now
+            closure.save(update_fields=["reopened_at"])
+            Slot.objects.filter(closure=closure, start__gt=now).update(closure=None)
+            bump_availability()
+    return closure
