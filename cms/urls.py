@@ -5,12 +5,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from booking.api import api
 from cms import views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", views.search, name="search"),
+    path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     # The recurrence widget's scripts call gettext(); serve their catalogue ourselves.
     path(

@@ -1,0 +1,393 @@
+"""The JSON API (django-ninja), mounted at /api/v1/ beside Wagtail's own ninja API.
+
+Thin views: they read the request, call `booking.services` with `timezone.now()` and turn a
+`BookingError` into an HTTP status. Every error, ninja's own included, is JSON
+`{"code": "...", "detail": "..."}` with a message in the visitor's language (Japanese unless they
+chose English): clients show `detail` as it is and branch on `code`.
+
+Status codes:
+- 401 `not_authenticated`: not logged in (checked before CSRF: an anonymous request changes
+  nothing, so it learns that it must log in rather than that a token is missing).
+- 403 `csrf_failed`: a logged-in write without a valid `X-CSRFToken` header.
+- 403 `no_profile`: logged in (for example a staff account) but without a participant profile.
+  403 rather than 409: nothing about the slot conflicts; this account may not book until a
+  profile exists.
+- 404 `not_found`: an unknown slot, or a booking that is unknown or belongs to someone else
+  (the same answer for both, so ids reveal nothing about other students).
+- 409 with the booking rule's code: `full`, `already_booked`, `closed`, `too_late`, `too_early`,
+  `limit_reached`, `not_active`.
+- 400 `bad_json` (unreadable body), `bad_range` (dates in the wrong order, too far apart or
+  out of bounds); 422 `invalid` (a missing field, a wrong type, a number out of range).
+"""
+
+import datetime as dt
+import logging
+import re
+from typing import Annotated, Literal
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, NinjaAPI, Path, Query, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyCookie
+from ninja.utils import check_csrf
+from pydantic import BeforeValidator
+
+from . import services
+from .models import Booking, Participant, Slot
+from .services.errors import BookingError
+from .services.time import local_zone, start_of_day
+
+logger = logging.getLogger(__name__)
+
+MAX_RANGE_DAYS = 92
+# Ids are 64-bit in the database; anything bigger is refused before it reaches a query.
+MAX_ID = 2**63 - 1
+MAX_PAGE_ID = 2**31 - 1
+EARLIEST_DAY = dt.date(2000, 1, 1)
+LATEST_DAY = dt.date(2999, 12, 31)
+
+API_MESSAGES = {
+    "not_authenticated": _("Please log in first."),
+    "csrf_failed": _("The security check failed. Please reload the page and try again."),
+    "booking_not_found": _("This booking does not exist."),
+    "bad_json": _('We could not read this request. Send JSON such as {"slot_id": 12}.'),
+    "bad_order": _("The start date must not be after the end date."),
+    "too_long": _("Please ask for at most %(days)s days at a time."),
+    "out_of_bounds": _("Please choose dates between %(first)s and %(last)s."),
+    "not_found": _("Not found."),
+    "server_error": _("Something went wrong on our side. Please try again later."),
+    "error": _("This request could not be handled."),
+}
+
+# ninja/pydantic error types, grouped under one readable sentence each.
+FIELD_MESSAGES = {
+    "missing": _("%(field)s is missing."),
+    "number": _("%(field)s must be a whole number."),
+    "range": _("%(field)s is out of range."),
+    "date": _("%(field)s must be a date written as YYYY-MM-DD."),
+    "bool": _("%(field)s must be true or false."),
+    "object": _('The request body must be a JSON object such as {"slot_id": 12}.'),
+    "other": _("%(field)s is not valid."),
+}
+ERROR_GROUPS = {
+    "missing": "missing",
+    "int_type": "number",
+    "int_parsing": "number",
+    "int_parsing_size": "range",
+    "int_from_float": "number",
+    "greater_than": "range",
+    "greater_than_equal": "range",
+    "less_than": "range",
+    "less_than_equal": "range",
+    "date_type": "date",
+    "date_parsing": "date",
+    "date_from_datetime_parsing": "date",
+    "date_from_datetime_inexact": "date",
+    "bool_type": "bool",
+    "bool_parsing": "bool",
+    "model_type": "object",
+    "model_attributes_type": "object",
+    "dict_type": "object",
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, detail) -> None:
+        self.status = status
+        self.code = code
+        self.detail = detail
+        super().__init__(code)
+
+
+class SessionAuth(APIKeyCookie):
+    """Django's session login, as `ninja.security.django_auth`, with CSRF checked for logged-in
+    requests only: an anonymous request gets 401 whether or not it carries a token."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request: HttpRequest):
+        if not request.user.is_authenticated:
+            return None
+        if check_csrf(request):
+            raise ApiError(403, "csrf_failed", API_MESSAGES["csrf_failed"])
+        return request.user
+
+    def authenticate(self, request: HttpRequest, key):  # pragma: no cover - __call__ decides
+        return request.user if request.user.is_authenticated else None
+
+
+session_auth = SessionAuth()
+
+api = NinjaAPI(
+    title="Manabiba booking API",
+    version="1",
+    urls_namespace="manabiba_api",
+    description="Slots of the study space and programme sessions; one's own bookings.",
+)
+
+
+def error_response(request, status: int, code: str, detail):
+    return api.create_response(request, {"code": code, "detail": str(detail)}, status=status)
+
+
+@api.exception_handler(ApiError)
+def _api_error(request, exc: ApiError):
+    return error_response(request, exc.status, exc.code, exc.detail)
+
+
+@api.exception_handler(BookingError)
+def _booking_error(request, exc: BookingError):
+    status = {"not_found": 404, "no_profile": 403}.get(exc.code, 409)
+    return error_response(request, status, exc.code, exc.message)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    first = exc.errors[0] if exc.errors else {}
+    names = [part for part in first.get("loc", ()) if isinstance(part, str)]
+    # loc is ("body", "payload", "slot_id") or ("query", "start"): the last name is the field.
+    field = names[-1] if len(names) > 1 else "request"
+    group = ERROR_GROUPS.get(first.get("type", ""), "other")
+    if group != "object" and field == "payload":
+        group = "object"
+    detail = str(FIELD_MESSAGES[group]) % {"field": field}
+    return error_response(request, 422, "invalid", detail)
+
+
+@api.exception_handler(AuthenticationError)
+def _authentication_error(request, exc):
+    return error_response(request, 401, "not_authenticated", API_MESSAGES["not_authenticated"])
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    # ninja raises HttpError(400) when the body is not JSON, and 403 for a failed CSRF check.
+    if exc.status_code == 400:
+        return error_response(request, 400, "bad_json", API_MESSAGES["bad_json"])
+    if exc.status_code == 403:
+        return error_response(request, 403, "csrf_failed", API_MESSAGES["csrf_failed"])
+    return error_response(request, exc.status_code, "error", API_MESSAGES["error"])
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return error_response(request, 404, "not_found", API_MESSAGES["not_found"])
+
+
+@api.exception_handler(Exception)
+def _unexpected(request, exc):
+    # A bug, not bad input: log it and still answer in the API's JSON shape.
+    logger.exception("API error on %s %s", request.method, request.path)
+    return error_response(request, 500, "server_error", API_MESSAGES["server_error"])
+
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value):
+    # Only YYYY-MM-DD: pydantic would also take "1700000000" as a timestamp.
+    if isinstance(value, str) and not ISO_DAY.fullmatch(value):
+        raise ValueError("not YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_iso_day)]
+SlotId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
+
+
+class SlotFilter(Schema):
+    start: Day
+    end: Day
+    space: str | None = Field(None, max_length=50, pattern=r"^[-a-zA-Z0-9_]+$")
+    program: int | None = Field(None, ge=1, le=MAX_PAGE_ID)
+
+
+class SlotOut(Schema):
+    id: int
+    start: dt.datetime
+    end: dt.datetime
+    title: str
+    kind: str
+    capacity: int
+    available: int
+    status: Literal["open", "full", "closed", "past"]
+
+
+class BookingIn(Schema):
+    slot_id: SlotId
+    waitlist: bool = Field(False, strict=True)
+
+
+class BookingOut(Schema):
+    id: int
+    slot_id: int
+    status: str
+
+
+class MyBookingOut(Schema):
+    id: int
+    slot_id: int
+    status: str
+    code: str
+    start: dt.datetime
+    end: dt.datetime
+    title: str
+    kind: str
+    waitlist_position: int | None
+
+
+class ErrorOut(Schema):
+    code: str
+    detail: str
+
+
+def _owner_title_kind(slot: Slot) -> tuple[str, str]:
+    if slot.space_id:
+        return slot.space.name, "study_space"
+    return slot.program.title, slot.program.kind
+
+
+def _slot_status(slot: Slot, available: int, now: dt.datetime) -> str:
+    if slot.start <= now:
+        return "past"
+    if slot.is_closed:
+        return "closed"
+    return "full" if available <= 0 else "open"
+
+
+def _check_range(start: dt.date, end: dt.date) -> None:
+    if not (EARLIEST_DAY <= start <= LATEST_DAY and EARLIEST_DAY <= end <= LATEST_DAY):
+        detail = str(API_MESSAGES["out_of_bounds"]) % {"first": EARLIEST_DAY, "last": LATEST_DAY}
+        raise ApiError(400, "bad_range", detail)
+    if start > end:
+        raise ApiError(400, "bad_range", API_MESSAGES["bad_order"])
+    if (end - start).days + 1 > MAX_RANGE_DAYS:
+        detail = str(API_MESSAGES["too_long"]) % {"days": MAX_RANGE_DAYS}
+        raise ApiError(400, "bad_range", detail)
+
+
+@api.get(
+    "/slots",
+    response={200: list[SlotOut], 400: ErrorOut, 422: ErrorOut},
+    summary="Bookable slots between two dates (inclusive, Asia/Tokyo)",
+)
+def list_slots(request, filters: Query[SlotFilter]):
+    """One SQL query whatever the number of slots: confirmed places are counted in the same
+    query, and the space or programme comes along with `select_related`."""
+    _check_range(filters.start, filters.end)
+    now = timezone.now()
+    slots = (
+        Slot.objects.filter(
+            start__gte=start_of_day(filters.start),
+            start__lt=start_of_day(filters.end + dt.timedelta(days=1)),
+        )
+        .filter(Q(space__isnull=False) | Q(program__live=True))
+        .select_related("space", "program")
+        .annotate(
+            confirmed=Count("bookings", filter=Q(bookings__status=Booking.Status.CONFIRMED))
+        )
+        .order_by("start", "pk")
+    )
+    if filters.space:
+        slots = slots.filter(space__slug=filters.space)
+    if filters.program:
+        slots = slots.filter(program_id=filters.program)
+    zone = local_zone()
+    items = []
+    for slot in slots:
+        available = max(slot.capacity - slot.confirmed, 0)
+        title, kind = _owner_title_kind(slot)
+        items.append(
+            {
+                "id": slot.pk,
+                "start": slot.start.astimezone(zone),
+                "end": slot.end.astimezone(zone),
+                "title": title,
+                "kind": kind,
+                "capacity": slot.capacity,
+                "available": available,
+                "status": _slot_status(slot, available, now),
+            }
+        )
+    return items
+
+
+def _participant(request) -> Participant | None:
+    return Participant.objects.filter(user=request.user).first()
+
+
+@api.post(
+    "/bookings",
+    auth=session_auth,
+    response={201: BookingOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+              409: ErrorOut, 422: ErrorOut},
+    summary="Book a place (or a waiting-list place with waitlist=true)",
+)
+def create_booking(request, payload: BookingIn):
+    participant = _participant(request)
+    if participant is None:
+        raise BookingError("no_profile")
+    booking = services.book(
+        payload.slot_id, participant, now=timezone.now(), waitlist=payload.waitlist
+    )
+    return 201, {"id": booking.pk, "slot_id": booking.slot_id, "status": booking.status}
+
+
+@api.get(
+    "/bookings",
+    auth=session_auth,
+    response={200: list[MyBookingOut], 401: ErrorOut},
+    summary="My own bookings, soonest first",
+)
+def list_my_bookings(request):
+    participant = _participant(request)
+    if participant is None:
+        return []
+    bookings = list(
+        Booking.objects.filter(participant=participant)
+        .select_related("slot__space", "slot__program")
+        .order_by("slot__start", "pk")
+    )
+    positions = services.waitlist_positions(bookings)
+    zone = local_zone()
+    items = []
+    for booking in bookings:
+        title, kind = _owner_title_kind(booking.slot)
+        items.append(
+            {
+                "id": booking.pk,
+                "slot_id": booking.slot_id,
+                "status": booking.status,
+                "code": booking.code,
+                "start": booking.slot.start.astimezone(zone),
+                "end": booking.slot.end.astimezone(zone),
+                "title": title,
+                "kind": kind,
+                "waitlist_position": positions.get(booking.pk),
+            }
+        )
+    return items
+
+
+@api.delete(
+    "/bookings/{booking_id}",
+    auth=session_auth,
+    response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+              422: ErrorOut},
+    summary="Cancel one of my bookings",
+)
+def cancel_booking(request, booking_id: int = Path(..., ge=1, le=MAX_ID)):
+    participant = _participant(request)
+    booking = (
+        Booking.objects.filter(pk=booking_id, participant=participant).first()
+        if participant
+        else None
+    )
+    if booking is None:
+        raise ApiError(404, "not_found", API_MESSAGES["booking_not_found"])
+    services.cancel(booking, now=timezone.now())
+    return 204, None
