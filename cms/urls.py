@@ -13,6 +13,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", views.search, name="search"),
     path("api/v1/", api.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("booking.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     # The recurrence widget's scripts call gettext(); serve their catalogue ourselves.
     path(

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
 ]
 
 MIDDLEWARE = [
@@ -50,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -83,8 +86,8 @@ DATABASES = {
         "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
     }
 }
-if os.environ.get("DATABASE_URL"):
-    DATABASES["default"] = dj_database_url.parse(os.environ["DATABASE_URL"])
+if os.environ.get("DATABASE_URL", "").strip():
+    DATABASES["default"] = dj_database_url.parse(os.environ["DATABASE_URL"].strip())
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -133,7 +136,23 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
-LOGIN_URL = "/admin/login/"
+# Students sign in through django-allauth at /accounts/; staff keep Wagtail's /admin/login/
+# (Wagtail uses its own WAGTAILADMIN_LOGIN_URL, not LOGIN_URL).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "my_bookings"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[学び場] "
+# The sign-up form also asks the minimum participant profile and creates the Participant.
+ACCOUNT_SIGNUP_FORM_CLASS = "booking.forms.SignupProfileForm"
 
 EMAIL_SUBJECT_PREFIX = "[学び場] "
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "manabiba@localhost")
