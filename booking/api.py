@@ -287,9 +287,7 @@ def list_slots(request, filters: Query[SlotFilter]):
         )
         .filter(Q(space__isnull=False) | Q(program__live=True))
         .select_related("space", "program")
-        .annotate(
-            confirmed=Count("bookings", filter=Q(bookings__status=Booking.Status.CONFIRMED))
-        )
+        .annotate(confirmed=Count("bookings", filter=Q(bookings__status=Booking.Status.CONFIRMED)))
         .order_by("start", "pk")
     )
     if filters.space:
@@ -323,8 +321,15 @@ def _participant(request) -> Participant | None:
 @api.post(
     "/bookings",
     auth=session_auth,
-    response={201: BookingOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-              409: ErrorOut, 422: ErrorOut},
+    response={
+        201: BookingOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
     summary="Book a place (or a waiting-list place with waitlist=true)",
 )
 def create_booking(request, payload: BookingIn):
@@ -376,8 +381,7 @@ def list_my_bookings(request):
 @api.delete(
     "/bookings/{booking_id}",
     auth=session_auth,
-    response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-              422: ErrorOut},
+    response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Cancel one of my bookings",
 )
 def cancel_booking(request, booking_id: int = Path(..., ge=1, le=MAX_ID)):

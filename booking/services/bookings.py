@@ -55,8 +55,10 @@ def book(
         if active.filter(slot__start__gt=now).count() >= rules.max_future_bookings:
             raise BookingError("limit_reached", limit=rules.max_future_bookings)
 
-        confirmed = slot.bookings.filter(status=Booking.Status.CONFIRMED).count()
-        if confirmed < slot.capacity:
+        # People already waiting come first: a place freed by a capacity rise is theirs
+        # (promote_waitlisted hands it over), not the next newcomer's.
+        taken = slot.bookings.filter(status__in=Booking.ACTIVE).count()
+        if taken < slot.capacity:
             status = Booking.Status.CONFIRMED
         elif waitlist:
             status = Booking.Status.WAITLISTED

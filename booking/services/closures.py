@@ -7,7 +7,7 @@ from django.db import transaction
 from ..models import Booking, Closure, Slot, StudySpace
 from . import notifications
 from .cache import bump_availability
-from .time import start_of_day
+from .time import local_date, start_of_day
 
 
 def close(
@@ -61,12 +61,27 @@ def close(
 
 def reopen(closure: Closure, *, now: dt.datetime) -> Closure:
     """Open the closed slots again. Bookings cancelled by the closure stay cancelled: their
-    people were told, and may book again."""
+    people were told, and may book again. A slot that another open closure of the same space
+    or programme also covers stays closed, under that closure."""
     with transaction.atomic():
         closure = Closure.objects.select_for_update().get(pk=closure.pk)
         if closure.reopened_at is None:
             closure.reopened_at = now
             closure.save(update_fields=["reopened_at"])
-            Slot.objects.filter(closure=closure, start__gt=now).update(closure=None)
+            others = list(
+                Closure.objects.filter(
+                    space_id=closure.space_id,
+                    program_id=closure.program_id,
+                    reopened_at__isnull=True,
+                    last_day__gte=closure.first_day,
+                    first_day__lte=closure.last_day,
+                ).exclude(pk=closure.pk)
+            )
+            slots = Slot.objects.select_for_update().filter(closure=closure, start__gt=now)
+            for slot in slots:
+                day = local_date(slot.start)
+                still = next((c for c in others if c.first_day <= day <= c.last_day), None)
+                slot.closure = still
+                slot.save(update_fields=["closure"])
             bump_availability()
     return closure

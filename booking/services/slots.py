@@ -19,6 +19,7 @@ from programs.schedule import sessions_between
 
 from ..models import Booking, Closure, Slot, StudySpace
 from . import notifications
+from .bookings import promote_waitlisted
 from .cache import bump_availability
 from .time import local_date, local_zone, start_of_day
 
@@ -70,6 +71,8 @@ def sync_owner_slots(owner, *, now: dt.datetime, horizon_days: int = DEFAULT_HOR
     key = {"space": owner} if is_space else {"program": owner}
     capacity = owner.capacity if is_space else owner.places_per_session
     start = now
+    # Slots exist at least as far ahead as people may book them.
+    horizon_days = max(horizon_days, owner.advance_days)
     end = start_of_day(local_date(now) + dt.timedelta(days=horizon_days + 1))
     if is_space:
         wanted = space_periods(owner, start, end)
@@ -84,7 +87,7 @@ def sync_owner_slots(owner, *, now: dt.datetime, horizon_days: int = DEFAULT_HOR
         existing = {
             s.start: s
             for s in Slot.objects.select_for_update()
-            .filter(start__gt=now, **key)
+            .filter(start__gt=now, start__lt=end, **key)
             .annotate(
                 has_bookings=Exists(
                     Booking.objects.filter(slot=OuterRef("pk"), status__in=Booking.ACTIVE)
@@ -100,13 +103,24 @@ def sync_owner_slots(owner, *, now: dt.datetime, horizon_days: int = DEFAULT_HOR
                     start=period.start, end=period.end, capacity=capacity, closure=closure, **key
                 )
                 counts["created"] += 1
+            elif slot.status == Slot.Status.CANCELLED and slot.cancel_reason == "schedule":
+                # The schedule came back (an edit was undone): the time takes place again.
+                # Its old bookings stay cancelled; their people were told and may book again.
+                slot.status = Slot.Status.OPEN
+                slot.cancel_reason = ""
+                slot.capacity = capacity
+                slot.end = period.end
+                slot.save(update_fields=["status", "cancel_reason", "capacity", "end"])
+                counts["updated"] += 1
             elif slot.status == Slot.Status.OPEN and (
                 slot.capacity != capacity or slot.end != period.end
             ):
                 # Lowering capacity keeps every existing booking; it only stops new ones.
+                # Raising it gives the new places to the waiting list first.
                 slot.capacity = capacity
                 slot.end = period.end
                 slot.save(update_fields=["capacity", "end"])
+                promote_waitlisted(slot, now=now)
                 counts["updated"] += 1
         for start_at, slot in existing.items():
             if start_at in wanted_starts or slot.status == Slot.Status.CANCELLED:
