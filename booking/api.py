@@ -26,11 +26,12 @@ import re
 from typing import Annotated, Literal
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, NinjaAPI, Path, Query, Schema
+from ninja import Field, NinjaAPI, Path, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie
 from ninja.utils import check_csrf
@@ -59,6 +60,7 @@ API_MESSAGES = {
     "too_long": _("Please ask for at most %(days)s days at a time."),
     "out_of_bounds": _("Please choose dates between %(first)s and %(last)s."),
     "not_found": _("Not found."),
+    "too_large": _("This request is too large."),
     "server_error": _("Something went wrong on our side. Please try again later."),
     "error": _("This request could not be handled."),
 }
@@ -112,6 +114,12 @@ class SessionAuth(APIKeyCookie):
     def __call__(self, request: HttpRequest):
         if not request.user.is_authenticated:
             return None
+        try:
+            # Read the body before the CSRF check parses a form-encoded one: ninja reads
+            # request.body afterwards, which Django refuses once the stream was consumed.
+            request.body  # noqa: B018
+        except RequestDataTooBig as exc:
+            raise ApiError(413, "too_large", API_MESSAGES["too_large"]) from exc
         if check_csrf(request):
             raise ApiError(403, "csrf_failed", API_MESSAGES["csrf_failed"])
         return request.user
@@ -339,7 +347,7 @@ def create_booking(request, payload: BookingIn):
     booking = services.book(
         payload.slot_id, participant, now=timezone.now(), waitlist=payload.waitlist
     )
-    return 201, {"id": booking.pk, "slot_id": booking.slot_id, "status": booking.status}
+    return Status(201, {"id": booking.pk, "slot_id": booking.slot_id, "status": booking.status})
 
 
 @api.get(
@@ -394,4 +402,4 @@ def cancel_booking(request, booking_id: int = Path(..., ge=1, le=MAX_ID)):
     if booking is None:
         raise ApiError(404, "not_found", API_MESSAGES["booking_not_found"])
     services.cancel(booking, now=timezone.now())
-    return 204, None
+    return Status(204, None)
