@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,11 @@ YOUNGEST_AGE = 10
 def birth_year_bounds(today: dt.date | None = None) -> tuple[int, int]:
     year = (today or timezone.localdate()).year
     return year - OLDEST_AGE, year - YOUNGEST_AGE
+
+
+def current_language() -> str:
+    code = (translation.get_language() or "").split("-")[0]
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 class ProfileForm(forms.Form):
@@ -73,7 +79,7 @@ class ProfileForm(forms.Form):
             birth_year=data["birth_year"],
             contact_email=user.email,
             user=user,
-            language=translation.get_language() or "ja",
+            language=current_language(),
         )
 
 
