@@ -1,5 +1,6 @@
 """Build a believable demo site. Idempotent: a second run changes nothing."""
 
+import datetime as dt
 from io import BytesIO
 
 from django.conf import settings
@@ -8,9 +9,15 @@ from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from booking.models import OpeningHours, Participant, Slot, StudySpace
+from booking.services import BookingError, book, generate_slots
+from booking.services.opening_hours import apply_opening_hours
+from booking.services.participants import create_participant
 from cms.demo import content
 from cms.demo.images import draw_picture
 from cms.models import ContentPage, HomePage, School, SocialSettings
@@ -24,6 +31,30 @@ STAFF_LOGINS = [
     ("coordinator", "demo-coordinator-pass", "Coordinators"),
 ]
 STUDENT_PASSWORD = "demo-pass"
+STUDENT_NICKNAMES = [
+    "ゆう",
+    "はる",
+    "そら",
+    "みお",
+    "りん",
+    "かい",
+    "さくら",
+    "あお",
+    "ひなた",
+    "れん",
+]
+STUDY_SPACE = {
+    "slug": "study-space",
+    "name": "学習スペース",
+    "place": "益田市ユースサポートセンター 2階",
+    "capacity": 12,
+    "description": "放課後や週末に、自分のペースで勉強できる場所です。スタッフに質問もできます。",
+}
+# Weekdays after school and weekend days, Asia/Tokyo.
+STUDY_SPACE_HOURS = [
+    ([0, 1, 2, 3, 4], dt.time(16, 0), dt.time(19, 0)),
+    ([5, 6], dt.time(10, 0), dt.time(17, 0)),
+]
 
 
 class Command(BaseCommand):
@@ -39,7 +70,10 @@ class Command(BaseCommand):
             raise CommandError("seed_demo creates known passwords and never runs in production.")
         if students < 0 or students > 500:
             raise CommandError("--students must be between 0 and 500.")
-        with transaction.atomic():
+        # The demo students are not real: their demo bookings must not send mail (the mail is
+        # queued until the transaction commits, so the override wraps the whole transaction).
+        dummy_mail = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+        with dummy_mail, transaction.atomic():
             self.created = 0
             schools = self.seed_schools()
             home = self.seed_home()
@@ -47,6 +81,7 @@ class Command(BaseCommand):
             self.seed_programs(index, schools)
             self.seed_content_pages(home)
             logins = self.seed_users(students)
+            self.seed_booking(students, schools, now=timezone.now())
         self.stdout.write(self.style.SUCCESS(f"Demo site ready ({self.created} objects created)."))
         self.stdout.write("Demo logins (development only):")
         for username, password, role in logins:
@@ -212,3 +247,71 @@ class Command(BaseCommand):
         if students:
             logins.append((f"student1…student{students}", STUDENT_PASSWORD, "Student"))
         return logins
+
+    def seed_booking(self, students, schools, *, now):
+        """The study space with its opening hours, slots for the coming weeks, sessions for
+        the demo programmes, participant profiles for the demo students and a few bookings."""
+        space, created = StudySpace.objects.get_or_create(
+            slug=STUDY_SPACE["slug"], defaults={k: v for k, v in STUDY_SPACE.items() if k != "slug"}
+        )
+        self.created += created
+        if not space.opening_hours.exists():
+            for weekdays, opens, closes in STUDY_SPACE_HOURS:
+                OpeningHours.objects.create(
+                    space=space,
+                    weekdays=weekdays,
+                    opens=opens,
+                    closes=closes,
+                    valid_from=timezone.localdate(now),
+                )
+                self.created += 1
+        self.created += apply_opening_hours(space, now=now)["created"]
+        self.created += generate_slots(now=now)["created"]
+
+        User = get_user_model()
+        participants = []
+        for number in range(1, students + 1):
+            user = User.objects.get(username=f"student{number}")
+            participant = Participant.objects.filter(user=user).first()
+            if participant is None:
+                participant = create_participant(
+                    nickname=STUDENT_NICKNAMES[(number - 1) % len(STUDENT_NICKNAMES)],
+                    # Every fourth student is not at a partner school (left school, or none).
+                    school=None if number % 4 == 0 else schools[(number - 1) % len(schools)],
+                    birth_year=timezone.localdate(now).year - 15 - number % 4,
+                    contact_email=user.email,
+                    user=user,
+                )
+                self.created += 1
+            participants.append(participant)
+        self.seed_bookings(space, participants, now=now)
+
+    def seed_bookings(self, space, participants, *, now):
+        """Two study-space seats and one programme session for each demo student who has no
+        booking yet, through the booking service so that every rule holds."""
+        week = now + dt.timedelta(days=7)
+        space_slots = list(
+            Slot.objects.filter(space=space, start__gt=now, start__lt=week, closure=None)
+            .filter(status=Slot.Status.OPEN)
+            .order_by("start")[:6]
+        )
+        session_slots = list(
+            Slot.objects.filter(program__isnull=False, start__gt=now, start__lt=week, closure=None)
+            .filter(status=Slot.Status.OPEN)
+            .order_by("start")[:4]
+        )
+        for index, participant in enumerate(participants):
+            if participant.bookings.exists():
+                continue
+            wanted = []
+            if space_slots:
+                wanted += [space_slots[index % len(space_slots)]]
+                wanted += [space_slots[(index + 2) % len(space_slots)]]
+            if session_slots:
+                wanted.append(session_slots[index % len(session_slots)])
+            for slot in dict.fromkeys(wanted):
+                try:
+                    book(slot.pk, participant, now=now, waitlist=True)
+                except BookingError:
+                    continue  # a rule said no (e.g. too far ahead): the demo does without it
+                self.created += 1
