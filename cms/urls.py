@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import JavaScriptCatalog, set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -15,7 +16,10 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("booking.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # No CSRF token for the language switch: it only sets the visitor's own language cookie (a
+    # forged switch harms nobody, and `next` is checked against the host), and a per-visitor
+    # token in the header would make every public page uncacheable (cms/page_cache.py).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     # The recurrence widget's scripts call gettext(); serve their catalogue ourselves.
     path(
         "jsi18n/recurrence/",

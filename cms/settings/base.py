@@ -46,6 +46,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After LocaleMiddleware (the key needs the language), before CSRF and messages (so it sees
+    # the cookies they set): cms/page_cache.py.
+    "cms.page_cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -90,6 +93,23 @@ if os.environ.get("DATABASE_URL", "").strip():
     DATABASES["default"] = dj_database_url.parse(os.environ["DATABASE_URL"].strip())
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# One cache shared by every worker process: the page cache (cms/page_cache.py) and the
+# availability version (booking/services/cache.py) are only correct when all workers see the
+# same versions. Redis when REDIS_URL is set; production falls back to the database cache;
+# development and tests, single-process, use local memory.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "manabiba"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Full-page caching of public pages for anonymous visitors (off in dev and test settings).
+PAGE_CACHE_ENABLED = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -8,3 +8,5 @@ MANABIBA_ENV = "dev"
 SECRET_KEY = "dev-only-insecure-key-never-used-in-production"  # noqa: S105
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Template and code edits show at once; the page cache is exercised by tests/perf and `make bench`.
+PAGE_CACHE_ENABLED = False

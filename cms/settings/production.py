@@ -23,6 +23,16 @@ SECRET_KEY = require_env("SECRET_KEY")
 ALLOWED_HOSTS = [h.strip() for h in require_env("ALLOWED_HOSTS").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS if not h.startswith(".")]
 
+# The cache must be shared by all gunicorn workers (base.py): Redis with REDIS_URL, otherwise
+# the database (run `manage.py createcachetable` once when deploying).
+if not os.environ.get("REDIS_URL"):
+    CACHES = {  # noqa: F811
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "manabiba_cache",
+        }
+    }
+
 # Keep connections open between requests (and check them before use).
 DATABASES = {  # noqa: F811
     "default": dj_database_url.parse(

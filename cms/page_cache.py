@@ -1,0 +1,234 @@
+"""Full-response caching of public pages for anonymous visitors, kept correct by versions.
+
+Why hand-written: wagtail-cache (the well-kept library for this) requires wagtail<8.0 in its
+latest release (3.0.0), so it cannot be installed beside Wagtail 8.
+
+What is cached: anonymous GETs of the Wagtail page types listed in `POLICIES`, and of views
+wrapped in `cache_anonymous`. Each entry is keyed by scheme, host, path with query string and
+the active language, and it remembers under which versions it was rendered:
+
+- the *pages version*, bumped when any page is published, unpublished, moved or deleted, and
+  when site-wide data shown on every page changes (sites, social settings, images);
+- for pages that show places left or the next session, the *availability version*
+  (`booking.services.cache`), bumped after every committed booking, cancellation, closure or
+  slot change. Such pages also get a short time-to-live, because "next session" moves on as
+  time passes even when nobody books.
+
+An entry whose versions are not the current ones is a miss; both versions and the entry come
+back in one cache round trip. The cache must be shared by all worker processes (Redis or the
+database cache in production), otherwise a version bumped in one worker is unseen by another.
+
+What is never cached: requests carrying a session or a pending-messages cookie (logged-in
+users, anonymous visitors with a flash message), responses that set a cookie, use a CSRF token,
+touch the session, or say `Cache-Control: private/no-store`, anything but status 200, pages
+behind a view restriction, and query strings a page does not understand (so that random
+parameters cannot fill the cache).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+
+from booking.services.cache import KEY as AVAILABILITY_KEY
+from booking.services.cache import availability_version
+
+PAGES_VERSION_KEY = "pagecache:pages-version"
+HEADER = "X-Page-Cache"
+# Messages waiting to be shown are kept in this cookie by Django's default message storage.
+MESSAGES_COOKIE = "messages"
+# Headers a cached copy must not carry to another visitor.
+UNSHARED_HEADERS = {"set-cookie", HEADER.lower()}
+
+
+@dataclass(frozen=True)
+class Policy:
+    timeout: int
+    """Seconds an entry may be served at most."""
+    availability: bool
+    """Whether the page shows places left or upcoming sessions."""
+    query_params: frozenset[str] = frozenset()
+    """Query parameters the page reads; a request with any other parameter is not cached."""
+
+
+# Unlisted page types are never cached: opting in is explicit.
+POLICIES = {
+    "cms.homepage": Policy(timeout=60, availability=True),
+    "cms.contentpage": Policy(timeout=600, availability=False),
+    "programs.programindexpage": Policy(
+        timeout=60, availability=True, query_params=frozenset({"kind", "page"})
+    ),
+    "programs.programpage": Policy(timeout=60, availability=True),
+}
+
+
+def enabled() -> bool:
+    return getattr(settings, "PAGE_CACHE_ENABLED", True)
+
+
+def pages_version() -> int:
+    version = cache.get(PAGES_VERSION_KEY)
+    if version is None:
+        cache.add(PAGES_VERSION_KEY, 1, timeout=None)
+        version = cache.get(PAGES_VERSION_KEY, 1)
+    return version
+
+
+def bump_pages_version(**kwargs) -> None:
+    """Invalidate every cached page (a signal receiver, hence **kwargs)."""
+    try:
+        cache.incr(PAGES_VERSION_KEY)
+    except ValueError:
+        cache.set(PAGES_VERSION_KEY, 2, timeout=None)
+
+
+def policy_for_page(page) -> Policy | None:
+    """`page` is the specific page Wagtail is about to serve."""
+    return POLICIES.get(page._meta.label_lower)
+
+
+def connect_signals() -> None:
+    """Bump the pages version on every change a cached page may show."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.images import get_image_model
+    from wagtail.models import Page, Site
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    from .models import SocialSettings
+
+    uid = "cms.page_cache"
+    page_published.connect(bump_pages_version, dispatch_uid=f"{uid}.published")
+    page_unpublished.connect(bump_pages_version, dispatch_uid=f"{uid}.unpublished")
+    post_page_move.connect(bump_pages_version, dispatch_uid=f"{uid}.moved")
+    post_delete.connect(bump_pages_version, sender=Page, dispatch_uid=f"{uid}.deleted")
+    for model in (Site, SocialSettings, get_image_model()):
+        name = model._meta.label_lower
+        # A new site changes which pages a host name serves; a new image or a settings row
+        # created with empty defaults (on the first page view) changes no page.
+        on_save = bump_pages_version if model is Site else _bump_unless_created
+        post_save.connect(on_save, sender=model, dispatch_uid=f"{uid}.{name}.saved")
+        post_delete.connect(bump_pages_version, sender=model, dispatch_uid=f"{uid}.{name}.deleted")
+
+
+def _bump_unless_created(created=False, **kwargs) -> None:
+    if not created:
+        bump_pages_version()
+
+
+def mark_cacheable(request, policy: Policy) -> None:
+    """Ask the middleware to store this request's response (if it turns out shareable)."""
+    request._page_cache_policy = policy
+
+
+def _entry_key(request) -> str:
+    raw = "|".join(
+        [request.scheme, request.get_host(), request.get_full_path(), request.LANGUAGE_CODE]
+    )
+    return "pagecache:entry:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _may_use_cache(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and MESSAGES_COOKIE not in request.COOKIES
+    )
+
+
+def _shareable(request, response, policy: Policy) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.method != "GET" or not _may_use_cache(request):
+        return False
+    if set(request.GET) - policy.query_params:
+        return False
+    # A CSRF token in the page is bound to one visitor's cookie.
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    cache_control = response.get("Cache-Control", "")
+    return "private" not in cache_control and "no-store" not in cache_control
+
+
+class PageCacheMiddleware:
+    """Serve and store anonymous page responses. Place it after LocaleMiddleware (the key needs
+    the active language) and before CsrfViewMiddleware and MessageMiddleware (so that the
+    cookies they set are seen before storing)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not enabled() or not _may_use_cache(request):
+            return self.get_response(request)
+        key = _entry_key(request)
+        found = cache.get_many([key, PAGES_VERSION_KEY, AVAILABILITY_KEY])
+        entry = found.get(key)
+        if entry is not None and self._fresh(entry, found):
+            return self._response_from(entry)
+        # The versions are read before rendering: a change committed while this request
+        # renders bumps them, so the entry stored below is already stale for the next visitor.
+        versions = {
+            "pages": found.get(PAGES_VERSION_KEY) or pages_version(),
+            "availability": found.get(AVAILABILITY_KEY) or availability_version(),
+        }
+
+        response = self.get_response(request)
+        policy = getattr(request, "_page_cache_policy", None)
+        if policy is not None and _shareable(request, response, policy):
+            entry = {
+                "pages": versions["pages"],
+                "availability": versions["availability"] if policy.availability else None,
+                "status": response.status_code,
+                "headers": [
+                    (name, value)
+                    for name, value in response.items()
+                    if name.lower() not in UNSHARED_HEADERS
+                ],
+                "content": response.content,
+            }
+            cache.set(key, entry, timeout=policy.timeout)
+            response[HEADER] = "miss"
+        return response
+
+    @staticmethod
+    def _fresh(entry, found) -> bool:
+        if entry["pages"] != found.get(PAGES_VERSION_KEY):
+            return False
+        wanted = entry["availability"]
+        return wanted is None or wanted == found.get(AVAILABILITY_KEY)
+
+    @staticmethod
+    def _response_from(entry) -> HttpResponse:
+        response = HttpResponse(entry["content"], status=entry["status"])
+        for name, value in entry["headers"]:
+            response[name] = value
+        response[HEADER] = "hit"
+        return response
+
+
+def cache_anonymous(*, timeout: int, availability: bool, query_params=()):
+    """Decorator for plain Django views rendered the same for every anonymous visitor."""
+    policy = Policy(
+        timeout=timeout, availability=availability, query_params=frozenset(query_params)
+    )
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            mark_cacheable(request, policy)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
