@@ -57,3 +57,42 @@ def make_program(index, **kwargs) -> ProgramPage:
     if page.live:
         page.save_revision().publish()
     return page
+
+
+def make_content_page(parent=None, **kwargs):
+    """A published plain content page under the home page (or `parent`)."""
+    from cms.models import ContentPage
+
+    parent = parent or get_home()
+    n = next(_counter)
+    fields = {"title": f"ページ{n}", "slug": f"page-{n}", "summary": f"ページ{n}の概要です。"}
+    fields.update(kwargs)
+    page = parent.add_child(instance=ContentPage(**fields))
+    if page.live:
+        page.save_revision().publish()
+    return page
+
+
+def make_user(username=None, *, groups=(), password="test-pass", **kwargs):  # noqa: S107
+    """A user in the given role groups (by name); pass is_superuser=True for an administrator."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    User = get_user_model()
+    username = username or f"user{next(_counter)}"
+    if kwargs.get("is_superuser"):
+        kwargs.setdefault("is_staff", True)
+    user = User.objects.create_user(
+        username=username, email=f"{username}@example.org", password=password, **kwargs
+    )
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    return user
+
+
+def weekly_rule(*days, exdates=()):
+    """A django-recurrence rule repeating every week on `days` (recurrence.MO …)."""
+    return recurrence.Recurrence(
+        rrules=[recurrence.Rule(recurrence.WEEKLY, byday=list(days))],
+        exdates=list(exdates),
+    )

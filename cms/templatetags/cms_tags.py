@@ -31,8 +31,11 @@ def page_meta(context, page=None, title=None, description=None):
         image = page.get_share_image() if hasattr(page, "get_share_image") else None
         canonical = page.get_full_url(request) or canonical
     if image is None:
-        social = context.get("settings") and context["settings"].cms.SocialSettings
-        image = social.default_share_image if social else None
+        # Wagtail's `settings` context proxy is an empty dict until first used (falsy) and has no
+        # attribute access: ask the setting model directly (cached on the request).
+        from cms.models import SocialSettings
+
+        image = SocialSettings.for_request(request).default_share_image
     image_url = image_alt = None
     if image is not None:
         rendition = image.get_rendition(SHARE_RENDITION)

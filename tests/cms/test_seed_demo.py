@@ -1,0 +1,125 @@
+"""seed_demo builds a believable demo site, changes nothing the second time, and never runs in
+production."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+
+from cms.models import ContentPage, HomePage, School, SocialSettings
+from programs.kinds import ProgramKind
+from programs.models import ProgramIndexPage, ProgramPage
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict:
+    User = get_user_model()
+    return {
+        "pages": Page.objects.count(),
+        "revisions": sum(p.revisions.count() for p in Page.objects.all()),
+        "images": get_image_model().objects.count(),
+        "users": User.objects.count(),
+        "schools": School.objects.count(),
+        "sites": Site.objects.count(),
+    }
+
+
+def test_seed_demo_is_idempotent_and_builds_the_demo():
+    first = seed()
+    assert "Demo site ready" in first
+    assert "(0 objects created)" not in first
+    after_first = counts()
+
+    second = seed()
+    assert "(0 objects created)" in second
+    assert counts() == after_first
+
+    programmes = ProgramPage.objects.live()
+    assert programmes.count() >= 8
+    assert set(programmes.values_list("kind", flat=True)) == set(ProgramKind.values)
+    assert School.objects.count() == 5
+    assert HomePage.objects.count() == 1
+    assert ProgramIndexPage.objects.live().count() == 1
+    assert ContentPage.objects.live().exists()
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_page.specific == HomePage.objects.get()
+    assert SocialSettings.for_site(site).default_share_image is not None
+
+
+def test_seed_demo_creates_role_users():
+    seed()
+    User = get_user_model()
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    for username, group in [
+        ("editor", "Editors"),
+        ("staff", "Staff"),
+        ("coordinator", "Coordinators"),
+    ]:
+        user = User.objects.get(username=username)
+        assert list(user.groups.values_list("name", flat=True)) == [group]
+        assert not user.is_superuser
+        assert user.has_perm("wagtailadmin.access_admin")
+        assert authenticate(username=username, password=f"demo-{username}-pass") == user
+    assert not User.objects.filter(username__startswith="student").exists()
+
+
+def test_seed_demo_students_can_log_in(client):
+    out = seed("--students", "3")
+    assert "student1…student3" in out
+    User = get_user_model()
+    assert sorted(
+        User.objects.filter(username__startswith="student").values_list("username", flat=True)
+    ) == [
+        "student1",
+        "student2",
+        "student3",
+    ]
+    for n in (1, 2, 3):
+        assert client.login(username=f"student{n}", password="demo-pass")
+        client.logout()
+    assert not User.objects.get(username="student1").is_staff
+    assert not client.login(username="student1", password="wrong")
+
+    before = counts()
+    assert "(0 objects created)" in seed("--students", "3")
+    assert counts() == before
+
+
+def test_seed_demo_pages_render(client):
+    seed()
+    for page in [
+        HomePage.objects.get(),
+        ProgramIndexPage.objects.get(),
+        *ProgramPage.objects.all(),
+    ]:
+        assert client.get(page.url).status_code == 200, page.url
+    online = ProgramPage.objects.filter(kind=ProgramKind.ONLINE).exclude(meeting_url="")
+    assert online.exists()
+    for page in online:
+        for url in (page.url, ProgramIndexPage.objects.get().url, f"/search/?q={page.title}"):
+            assert page.meeting_url not in client.get(url).content.decode(), url
+
+
+def test_seed_demo_refuses_to_run_in_production(settings):
+    settings.MANABIBA_ENV = "production"
+    before = counts()
+    with pytest.raises(CommandError, match="production"):
+        seed()
+    assert counts() == before
+
+
+@pytest.mark.parametrize("students", ["-1", "501"])
+def test_seed_demo_rejects_silly_student_counts(students):
+    with pytest.raises(CommandError):
+        seed("--students", students)
