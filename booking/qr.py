@@ -6,4 +6,4 @@ from django.utils.safestring import mark_safe
 
 def inline_svg(text: str) -> str:
     qr = segno.make(text, error="m", micro=False)
-    return mark_safe(qr.svg_inline(scale=5, border=2, dark="#111", light="#fff"))  # noqa: S308
+    return mark_safe(qr.svg_inline(scale=6, border=2, dark="#111", light="#fff"))  # noqa: S308
