@@ -3,6 +3,9 @@
 Every thread waits at a barrier, then calls `book()` at the same moment on its own database
 connection, which it closes at the end. The control test runs the same race with the lock off
 and shows that it overbooks: the lock is what keeps capacity, not luck.
+
+Transactional tests empty the database; `serialized_rollback` puts back what migrations
+created (Wagtail's root and home pages) for the tests that run after these.
 """
 
 import threading
@@ -14,7 +17,10 @@ from booking.models import Booking
 from booking.services import BookingError, book
 from tests.booking.factories import NOW, at, make_participant, make_slot, make_space
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 THREADS = 32
 
