@@ -3,12 +3,14 @@
 Why hand-written: wagtail-cache (the well-kept library for this) requires wagtail<8.0 in its
 latest release (3.0.0), so it cannot be installed beside Wagtail 8.
 
-What is cached: anonymous GETs of the Wagtail page types listed in `POLICIES`, and of views
-wrapped in `cache_anonymous`. Each entry is keyed by scheme, host, path with query string and
-the active language, and it remembers under which versions it was rendered:
+What is cached: anonymous GETs of the Wagtail page types listed in `POLICIES` and of the views
+named in `VIEW_POLICIES` (week views, the slots API). Each entry is keyed by scheme, host,
+path with query string and the active language, and it remembers under which versions it was
+rendered:
 
 - the *pages version*, bumped when any page is published, unpublished, moved or deleted, and
-  when site-wide data shown on every page changes (sites, social settings, images);
+  when data shown around them changes (sites, social settings, images, study spaces and their
+  opening hours);
 - for pages that show places left or the next session, the *availability version*
   (`booking.services.cache`), bumped after every committed booking, cancellation, closure or
   slot change. Such pages also get a short time-to-live, because "next session" moves on as
@@ -27,7 +29,6 @@ parameters cannot fill the cache).
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -64,6 +65,22 @@ POLICIES = {
         timeout=60, availability=True, query_params=frozenset({"kind", "page"})
     ),
     "programs.programpage": Policy(timeout=60, availability=True),
+}
+
+
+# Plain Django views opt in by URL name: what anonymous visitors see there is the same for all
+# of them. Week views and the slots API show places left and past/open states: availability
+# version plus a minute at most, so a slot that has just started stops looking bookable soon
+# (and booking it is refused by `book()` anyway, which never reads a cache).
+VIEW_POLICIES = {
+    "space_index": Policy(timeout=600, availability=False),
+    "space_week": Policy(timeout=60, availability=True, query_params=frozenset({"week"})),
+    "program_week": Policy(timeout=60, availability=True, query_params=frozenset({"week"})),
+    "manabiba_api:list_slots": Policy(
+        timeout=60,
+        availability=True,
+        query_params=frozenset({"start", "end", "space", "program"}),
+    ),
 }
 
 
@@ -106,6 +123,12 @@ def connect_signals() -> None:
     page_unpublished.connect(bump_pages_version, dispatch_uid=f"{uid}.unpublished")
     post_page_move.connect(bump_pages_version, dispatch_uid=f"{uid}.moved")
     post_delete.connect(bump_pages_version, sender=Page, dispatch_uid=f"{uid}.deleted")
+    from booking.models import OpeningHours, StudySpace
+
+    for model in (StudySpace, OpeningHours):
+        name = model._meta.label_lower
+        post_save.connect(bump_pages_version, sender=model, dispatch_uid=f"{uid}.{name}.saved")
+        post_delete.connect(bump_pages_version, sender=model, dispatch_uid=f"{uid}.{name}.deleted")
     for model in (Site, SocialSettings, get_image_model()):
         name = model._meta.label_lower
         # A new site changes which pages a host name serves; a new image or a settings row
@@ -201,6 +224,12 @@ class PageCacheMiddleware:
             response[HEADER] = "miss"
         return response
 
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        policy = VIEW_POLICIES.get(match.view_name) if match else None
+        if policy is not None:
+            mark_cacheable(request, policy)
+
     @staticmethod
     def _fresh(entry, found) -> bool:
         if entry["pages"] != found.get(PAGES_VERSION_KEY):
@@ -215,20 +244,3 @@ class PageCacheMiddleware:
             response[name] = value
         response[HEADER] = "hit"
         return response
-
-
-def cache_anonymous(*, timeout: int, availability: bool, query_params=()):
-    """Decorator for plain Django views rendered the same for every anonymous visitor."""
-    policy = Policy(
-        timeout=timeout, availability=availability, query_params=frozenset(query_params)
-    )
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapped(request, *args, **kwargs):
-            mark_cacheable(request, policy)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator

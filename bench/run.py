@@ -1,0 +1,431 @@
+#!/usr/bin/env python
+"""Benchmark the site under gunicorn on PostgreSQL and compare every route with a minimal view.
+
+    .venv/bin/python bench/run.py            # or: make bench
+    .venv/bin/python bench/run.py --requests 500 --concurrency 4
+
+One run: create and migrate the database, seed the demo site with 50 students and their
+bookings, start gunicorn (2 sync workers, persistent connections, DEBUG off), measure each
+route with a fixed number of requests at a fixed concurrency from 127.0.0.1, print the table,
+write bench/results-latest.json and stop gunicorn (also on error). Exit status 1 when a target
+is missed. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+if str(BASE_DIR) not in sys.path:
+    sys.path.insert(0, str(BASE_DIR))
+
+from bench import load  # noqa: E402
+
+DEFAULT_DATABASE_URL = "postgresql://postgres:postgres@127.0.0.1:5432/manabiba_bench"
+DEFAULT_RESULTS = BASE_DIR / "bench" / "results-latest.json"
+SETTINGS_MODULE = "cms.settings.bench"
+WORKERS = 2
+
+PAGE_TARGET = 0.25
+BOOKING_TARGET = 0.15
+TAIL_FACTOR = 10  # booking p99 must stay under 10 × p50
+
+MINIMAL = "minimal view"
+POST = "POST /api/v1/bookings"
+DELETE = "DELETE /api/v1/bookings/{id}"
+
+
+@dataclass(frozen=True)
+class Row:
+    route: str
+    requests: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    ratio: float | None
+    target: float | None
+    error_rate: float
+    passed: bool | None
+    statuses: dict
+
+    @property
+    def verdict(self) -> str:
+        if self.passed is None:
+            return "ref"
+        return "pass" if self.passed else "FAIL"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
+        help="PostgreSQL database to create, migrate and seed (default: %(default)s)",
+    )
+    parser.add_argument("--requests", type=positive, default=2000, help="requests per route")
+    parser.add_argument(
+        "--booking-requests",
+        type=positive,
+        default=1000,
+        help="booking POSTs (and as many DELETEs)",
+    )
+    parser.add_argument("--concurrency", type=positive, default=4, help="client threads")
+    parser.add_argument("--warmup", type=int, default=50, help="unmeasured requests per route")
+    parser.add_argument(
+        "--time-limit", type=positive, default=120, help="seconds at most per route and phase"
+    )
+    parser.add_argument("--students", type=positive, default=50, help="seed_demo --students")
+    parser.add_argument("--output", type=Path, default=DEFAULT_RESULTS, help="JSON results file")
+    args = parser.parse_args(argv)
+    if urlsplit(args.database_url).scheme not in ("postgres", "postgresql"):
+        parser.error("--database-url must be a postgresql:// URL")
+    return args
+
+
+def positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+
+
+def build_rows(
+    measurements: list[load.Measurement], minimal_rps: float, targets: dict[str, float | None]
+) -> list[Row]:
+    ok = {POST: {201}, DELETE: {204}}
+    rows = []
+    for m in measurements:
+        target = targets.get(m.name)
+        ratio = m.rps / minimal_rps if minimal_rps else 0.0
+        p50, p99 = m.percentile_ms(0.50), m.percentile_ms(0.99)
+        error_rate = m.error_rate(ok.get(m.name, {200}))
+        if m.name == MINIMAL:
+            passed = None
+        else:
+            passed = target is not None and ratio >= target and error_rate == 0 and m.requests > 0
+            if m.name in (POST, DELETE):
+                passed = passed and p99 < TAIL_FACTOR * p50
+        rows.append(
+            Row(
+                route=m.name,
+                requests=m.requests,
+                rps=round(m.rps, 1),
+                p50_ms=round(p50, 2),
+                p99_ms=round(p99, 2),
+                ratio=None if m.name == MINIMAL else round(ratio, 3),
+                target=target,
+                error_rate=round(error_rate, 4),
+                passed=passed,
+                statuses=m.statuses(),
+            )
+        )
+    return rows
+
+
+def format_table(rows: list[Row]) -> str:
+    header = ("route", "req/s", "p50 ms", "p99 ms", "ratio", "target", "errors", "result")
+    lines = [header]
+    for r in rows:
+        target = "" if r.target is None else f">= {r.target:.2f}"
+        if r.route in (POST, DELETE):
+            target += f", p99 < {TAIL_FACTOR}x p50"
+        lines.append(
+            (
+                r.route,
+                f"{r.rps:.0f}",
+                f"{r.p50_ms:.1f}",
+                f"{r.p99_ms:.1f}",
+                "1.000" if r.ratio is None else f"{r.ratio:.3f}",
+                target,
+                f"{r.error_rate:.1%}",
+                r.verdict,
+            )
+        )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    out = []
+    for n, line in enumerate(lines):
+        cells = [
+            cell.ljust(w) if i in (0, 5) else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(line, widths, strict=True))
+        ]
+        out.append("  ".join(cells).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def write_json(path: Path, rows: list[Row], meta: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {**meta, "results": [asdict(r) | {"result": r.verdict} for r in rows]}
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# Database and server
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name:
+        raise SystemExit("--database-url needs a database name")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((load.LOOPBACK, 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(port: int, env: dict) -> subprocess.Popen:
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "cms.wsgi",
+        "--workers",
+        str(WORKERS),
+        "--worker-class",
+        "sync",
+        "--bind",
+        f"{load.LOOPBACK}:{port}",
+        "--log-level",
+        "warning",
+        "--timeout",
+        "60",
+    ]
+    return subprocess.Popen(command, cwd=BASE_DIR, env=env)
+
+
+def wait_ready(port: int, server: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with status {server.returncode}")
+        try:
+            client = load.Client(port)
+            status, _ = client.request("GET", "/bench/minimal/")
+            client.close()
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not answer on port {port} within {timeout} s")
+
+
+def stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenarios
+
+
+def measure_get(port: int, name: str, path: str, args) -> load.Measurement:
+    step = load.get_step(path, name)
+    if args.warmup:
+        load.run(
+            port,
+            step,
+            names=[name],
+            iterations=args.warmup,
+            concurrency=args.concurrency,
+            time_limit=args.time_limit,
+        )
+    return load.run(
+        port,
+        step,
+        names=[name],
+        iterations=args.requests,
+        concurrency=args.concurrency,
+        time_limit=args.time_limit,
+    )[name]
+
+
+def booking_items(plan, round_no: int) -> list[tuple]:
+    """(student, slot id) pairs for one round: every student takes their free places, on slots
+    spread so that none gets full. Consecutive items belong to different students, so parallel
+    requests rarely wait for the same participant's lock."""
+    quota = dict(plan.slot_quota)
+    slot_ids = list(quota)
+    items = []
+    cursor = round_no * 7
+    for place in range(max(s.free_places for s in plan.students)):
+        for student in plan.students:
+            if student.free_places <= place:
+                continue
+            for _ in range(len(slot_ids)):
+                slot_id = slot_ids[cursor % len(slot_ids)]
+                cursor += 1
+                if quota[slot_id] > 0:
+                    quota[slot_id] -= 1
+                    items.append((student, slot_id))
+                    break
+    return items
+
+
+def measure_bookings(port: int, plan, args) -> list[load.Measurement]:
+    """Rounds of: every student books their free places (POST), then cancels them (DELETE)."""
+    post, delete = load.Measurement(POST), load.Measurement(DELETE)
+    round_no = 0
+    while post.requests < args.booking_requests:
+        items = booking_items(plan, round_no)[: args.booking_requests - post.requests]
+        if not items:
+            raise SystemExit("No booking can be planned: no free places or no students.")
+        created: list[tuple] = []
+
+        def book(client, n, record, items=items, created=created):
+            student, slot_id = items[n]
+            status, data, seconds = load.timed(
+                client,
+                "POST",
+                "/api/v1/bookings",
+                headers=student.headers,
+                body={"slot_id": slot_id},
+            )
+            record(POST, status, seconds)
+            if status == 201:
+                created.append((student, json.loads(data)["id"]))
+
+        def cancel(client, n, record, created=created):
+            student, booking_id = created[n]
+            status, _data, seconds = load.timed(
+                client, "DELETE", f"/api/v1/bookings/{booking_id}", headers=student.headers
+            )
+            record(DELETE, status, seconds)
+
+        for measurement, step, count in ((post, book, len(items)), (delete, cancel, None)):
+            result = load.run(
+                port,
+                step,
+                names=[measurement.name],
+                iterations=len(created) if count is None else count,
+                concurrency=args.concurrency,
+                time_limit=args.time_limit,
+            )[measurement.name]
+            measurement.outcomes += result.outcomes
+            measurement.failures.update(result.failures)
+            measurement.wall_seconds += result.wall_seconds
+        if not created:
+            raise SystemExit(f"No booking succeeded: statuses {post.statuses()}")
+        round_no += 1
+    return [post, delete]
+
+
+def run_benchmark(args) -> tuple[list[Row], dict]:
+    ensure_database(args.database_url)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
+        "DATABASE_URL": args.database_url,
+    }
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from bench.seed import prepare
+    from booking.services.cache import bump_availability
+    from cms.page_cache import bump_pages_version
+
+    print("Preparing the database (migrate, collectstatic, seed_demo, bookings)…", flush=True)
+    plan = prepare(students=args.students)
+    # Pages cached by an earlier run were rendered from another database.
+    bump_pages_version()
+    from django.db import transaction
+
+    with transaction.atomic():
+        bump_availability()
+
+    port = free_port()
+    server = start_gunicorn(port, env)
+    try:
+        wait_ready(port, server)
+        print(f"gunicorn: {WORKERS} sync workers on 127.0.0.1:{port}; measuring…", flush=True)
+        routes = [
+            ("home page", "/", PAGE_TARGET),
+            ("programme list", plan.program_index, PAGE_TARGET),
+            ("programme list ?kind=science", plan.program_index + "?kind=science", PAGE_TARGET),
+            ("programme page", plan.program_page, PAGE_TARGET),
+            ("content page", plan.content_page, PAGE_TARGET),
+            ("week view", plan.space_week, PAGE_TARGET),
+            ("GET /api/v1/slots (month)", plan.slots_month, PAGE_TARGET),
+        ]
+        first_minimal = measure_get(port, MINIMAL, "/bench/minimal/", args)
+        measurements = [first_minimal]
+        for name, path, _target in routes:
+            print(f"  {name}: GET {path}", flush=True)
+            measurements.append(measure_get(port, name, path, args))
+        print(f"  booking: {args.booking_requests} POSTs and DELETEs", flush=True)
+        measurements += measure_bookings(port, plan, args)
+        last_minimal = measure_get(port, MINIMAL, "/bench/minimal/", args)
+    finally:
+        stop(server)
+
+    # The machine is shared: the minimal view is measured first and last, and the mean is
+    # the reference.
+    minimal = load.Measurement(MINIMAL)
+    minimal.outcomes = first_minimal.outcomes + last_minimal.outcomes
+    minimal.wall_seconds = first_minimal.wall_seconds + last_minimal.wall_seconds
+    measurements[0] = minimal
+    targets = {name: target for name, _path, target in routes}
+    targets.update({POST: BOOKING_TARGET, DELETE: BOOKING_TARGET})
+    rows = build_rows(measurements, minimal.rps, targets)
+    meta = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "server": f"gunicorn, {WORKERS} sync workers, {SETTINGS_MODULE}",
+        "requests_per_route": args.requests,
+        "booking_requests": args.booking_requests,
+        "concurrency": args.concurrency,
+        "warmup": args.warmup,
+        "minimal_rps_first_last": [round(first_minimal.rps, 1), round(last_minimal.rps, 1)],
+        "paths": {name: path for name, path, _target in routes},
+    }
+    return rows, meta
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    rows, meta = run_benchmark(args)
+    print()
+    print(format_table(rows))
+    write_json(args.output, rows, meta)
+    print(f"\nWrote {args.output}")
+    return 0 if all(r.passed is not False for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,215 @@
+"""Preparing the benchmark database: schema, the demo site, bookings, logged-in sessions.
+
+Runs inside the bench process with DJANGO_SETTINGS_MODULE=cms.settings.bench (django.setup()
+already called). Everything is idempotent: a second run reuses what the first created.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import string
+from dataclasses import dataclass
+
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.core.management import call_command
+from django.db import connections, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+BENCH_SPACE_SLUG = "manabiba-study-space"
+SEEDED_BOOKINGS_PER_STUDENT = 1
+CSRF_ALPHABET = string.ascii_letters + string.digits
+
+
+@dataclass(frozen=True)
+class Student:
+    participant_id: int
+    session_key: str
+    csrf_secret: str
+    free_places: int
+    """How many more future bookings this student may hold (the max_future_bookings rule)."""
+
+    @property
+    def headers(self) -> dict[str, str]:
+        from django.conf import settings
+
+        return {
+            "Cookie": f"{settings.SESSION_COOKIE_NAME}={self.session_key}; "
+            f"{settings.CSRF_COOKIE_NAME}={self.csrf_secret}",
+            "X-CSRFToken": self.csrf_secret,
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the load generator requests: URLs found in the seeded data, and who books what."""
+
+    program_index: str
+    program_page: str
+    content_page: str
+    space_week: str
+    slots_month: str
+    students: list[Student]
+    slot_quota: dict[int, int]
+    """Bookable slot id -> places the benchmark may take on it without filling it."""
+
+
+def prepare(*, students: int, verbosity: int = 0) -> Plan:
+    now = timezone.now()
+    call_command("migrate", interactive=False, verbosity=verbosity)
+    call_command("collectstatic", interactive=False, verbosity=verbosity)
+    call_command("seed_demo", students=students, verbosity=verbosity)
+    ensure_study_space(now=now)
+    from booking.services import generate_slots
+
+    generate_slots(now=now)
+    people = ensure_participants(students)
+    seed_bookings(people, now=now)
+    plan = make_plan(people, now=now)
+    connections.close_all()
+    return plan
+
+
+def ensure_study_space(*, now: dt.datetime) -> None:
+    """The demo study space with its opening hours (seed_demo adds one when it knows how)."""
+    from booking.models import OpeningHours, StudySpace
+    from booking.services.opening_hours import apply_opening_hours
+
+    if StudySpace.objects.exists():
+        return
+    with transaction.atomic():
+        space = StudySpace.objects.create(
+            name="学習スペース",
+            slug=BENCH_SPACE_SLUG,
+            place="益田市立図書館 2階 学習室",
+            capacity=12,
+        )
+        first = timezone.localdate(now) - dt.timedelta(days=30)
+        OpeningHours.objects.create(
+            space=space,
+            weekdays=[0, 1, 2, 3, 4],
+            opens=dt.time(16),
+            closes=dt.time(19),
+            valid_from=first,
+        )
+        OpeningHours.objects.create(
+            space=space, weekdays=[5, 6], opens=dt.time(10), closes=dt.time(17), valid_from=first
+        )
+    apply_opening_hours(space, now=now)
+
+
+def ensure_participants(students: int) -> list:
+    from django.contrib.auth import get_user_model
+
+    from booking.models import Participant
+    from booking.services.participants import create_participant
+
+    users = get_user_model().objects.filter(
+        username__in=[f"student{n}" for n in range(1, students + 1)]
+    )
+    have = set(Participant.objects.filter(user__in=users).values_list("user_id", flat=True))
+    for user in users:
+        if user.pk not in have:
+            create_participant(
+                nickname=user.username, user=user, contact_email=user.email, birth_year=2009
+            )
+    return list(Participant.objects.filter(user__in=users).select_related("user"))
+
+
+def bookable_slots(*, now: dt.datetime):
+    """Open future slots inside every owner's booking window, with their confirmed count."""
+    from booking.models import Booking, Slot
+
+    horizon = now + dt.timedelta(days=13)
+    return (
+        Slot.objects.filter(
+            start__gt=now + dt.timedelta(hours=1),
+            start__lt=horizon,
+            status=Slot.Status.OPEN,
+            closure__isnull=True,
+        )
+        .annotate(confirmed=Count("bookings", filter=Q(bookings__status=Booking.Status.CONFIRMED)))
+        .order_by("start", "pk")
+    )
+
+
+def seed_bookings(people, *, now: dt.datetime) -> None:
+    """Give every student a booking, through the booking service, so pages show real counts."""
+    from booking.models import Booking
+    from booking.services import BookingError, book
+
+    slots = [s for s in bookable_slots(now=now) if s.confirmed < s.capacity // 2]
+    if not slots:
+        return
+    for i, participant in enumerate(people):
+        held = Booking.objects.filter(
+            participant=participant, status__in=Booking.ACTIVE, slot__start__gt=now
+        ).count()
+        for j in range(held, SEEDED_BOOKINGS_PER_STUDENT):
+            slot = slots[(i * 7 + j) % len(slots)]
+            try:
+                book(slot.pk, participant, now=now)
+            except BookingError:
+                continue
+
+
+def login_session(user) -> str:
+    """A saved, logged-in session for `user`, as django.contrib.auth.login would make it."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
+def make_plan(people, *, now: dt.datetime) -> Plan:
+    from booking.models import Booking, StudySpace
+    from cms.models import ContentPage
+    from programs.models import ProgramIndexPage, ProgramPage
+
+    max_future = {}
+    quota = {}
+    for slot in bookable_slots(now=now).select_related("space", "program"):
+        owner = slot.owner
+        max_future[slot.pk] = owner.max_future_bookings
+        # Leave two places free so the benchmark measures bookings, not "full".
+        free = slot.capacity - slot.confirmed - 2
+        if free > 0:
+            quota[slot.pk] = free
+    if not quota:
+        raise RuntimeError("No bookable slots: the benchmark cannot measure booking.")
+    held = dict(
+        Booking.objects.filter(
+            participant__in=people, status__in=Booking.ACTIVE, slot__start__gt=now
+        )
+        .values_list("participant")
+        .annotate(n=Count("pk"))
+    )
+    limit = min(max_future.values())
+    students = [
+        Student(
+            participant_id=p.pk,
+            session_key=login_session(p.user),
+            csrf_secret="".join(secrets.choice(CSRF_ALPHABET) for _ in range(32)),
+            free_places=limit - held.get(p.pk, 0),
+        )
+        for p in people
+        if held.get(p.pk, 0) < limit
+    ]
+    today = timezone.localdate(now)
+    space = StudySpace.objects.order_by("pk").first()
+    return Plan(
+        program_index=ProgramIndexPage.objects.live().first().url,
+        program_page=ProgramPage.objects.live().order_by("path").first().url,
+        content_page=ContentPage.objects.live().order_by("path").first().url,
+        space_week=f"/space/{space.slug}/",
+        slots_month=f"/api/v1/slots?start={today}&end={today + dt.timedelta(days=30)}",
+        students=students,
+        slot_quota=quota,
+    )
