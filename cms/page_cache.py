@@ -41,6 +41,7 @@ from booking.services.cache import availability_version
 
 PAGES_VERSION_KEY = "pagecache:pages-version"
 HEADER = "X-Page-Cache"
+WAGTAIL_SERVE = "wagtail_serve"
 # Messages waiting to be shown are kept in this cookie by Django's default message storage.
 MESSAGES_COOKIE = "messages"
 # Headers a cached copy must not carry to another visitor.
@@ -186,29 +187,20 @@ def _shareable(request, response, policy: Policy) -> bool:
 class PageCacheMiddleware:
     """Serve and store anonymous page responses. Place it after LocaleMiddleware (the key needs
     the active language) and before CsrfViewMiddleware and MessageMiddleware (so that the
-    cookies they set are seen before storing)."""
+    cookies they set are seen before storing).
+
+    The cache is consulted in `process_view`, once the URL is resolved, and only for Wagtail's
+    page view and the views in `VIEW_POLICIES`: every other request (the API's writes, the
+    admin, the benchmark's minimal view) costs no cache round trip at all."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not enabled() or not _may_use_cache(request):
-            return self.get_response(request)
-        key = _entry_key(request)
-        found = cache.get_many([key, PAGES_VERSION_KEY, AVAILABILITY_KEY])
-        entry = found.get(key)
-        if entry is not None and self._fresh(entry, found):
-            return self._response_from(entry)
-        # The versions are read before rendering: a change committed while this request
-        # renders bumps them, so the entry stored below is already stale for the next visitor.
-        versions = {
-            "pages": found.get(PAGES_VERSION_KEY) or pages_version(),
-            "availability": found.get(AVAILABILITY_KEY) or availability_version(),
-        }
-
         response = self.get_response(request)
+        versions = getattr(request, "_page_cache_versions", None)
         policy = getattr(request, "_page_cache_policy", None)
-        if policy is not None and _shareable(request, response, policy):
+        if versions is not None and policy is not None and _shareable(request, response, policy):
             entry = {
                 "pages": versions["pages"],
                 "availability": versions["availability"] if policy.availability else None,
@@ -220,15 +212,35 @@ class PageCacheMiddleware:
                 ],
                 "content": response.content,
             }
-            cache.set(key, entry, timeout=policy.timeout)
+            cache.set(versions["key"], entry, timeout=policy.timeout)
             response[HEADER] = "miss"
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if not enabled() or not _may_use_cache(request):
+            return None
         match = request.resolver_match
-        policy = VIEW_POLICIES.get(match.view_name) if match else None
+        view_name = match.view_name if match else None
+        policy = VIEW_POLICIES.get(view_name)
+        if policy is None and view_name != WAGTAIL_SERVE:
+            return None
         if policy is not None:
             mark_cacheable(request, policy)
+        # Wagtail pages are marked later, by the before_serve_page hook, once the page type is
+        # known; an entry can only exist for a page that was marked.
+        key = _entry_key(request)
+        found = cache.get_many([key, PAGES_VERSION_KEY, AVAILABILITY_KEY])
+        entry = found.get(key)
+        if entry is not None and self._fresh(entry, found):
+            return self._response_from(entry)
+        # The versions are read before rendering: a change committed while this request
+        # renders bumps them, so the entry stored afterwards is already stale for the next one.
+        request._page_cache_versions = {
+            "key": key,
+            "pages": found.get(PAGES_VERSION_KEY) or pages_version(),
+            "availability": found.get(AVAILABILITY_KEY) or availability_version(),
+        }
+        return None
 
     @staticmethod
     def _fresh(entry, found) -> bool:

@@ -49,23 +49,31 @@ def book(
             raise BookingError("too_late")
         if (local_date(slot.start) - local_date(now)).days > rules.advance_days:
             raise BookingError("too_early", days=rules.advance_days)
-        active = Booking.objects.filter(participant=participant, status__in=Booking.ACTIVE)
-        if active.filter(slot=slot).exists():
+        # The three counts in one round trip: the slot and the participant are locked, so none
+        # of them can change before the insert.
+        mine = Q(participant=participant)
+        counts = Booking.objects.filter(mine | Q(slot=slot), status__in=Booking.ACTIVE).aggregate(
+            here=Count("pk", filter=mine & Q(slot=slot)),
+            future=Count("pk", filter=mine & Q(slot__start__gt=now)),
+            # People already waiting come first: a place freed by a capacity rise is theirs
+            # (promote_waitlisted hands it over), not the next newcomer's.
+            taken=Count("pk", filter=Q(slot=slot)),
+        )
+        if counts["here"]:
             raise BookingError("already_booked")
-        if active.filter(slot__start__gt=now).count() >= rules.max_future_bookings:
+        if counts["future"] >= rules.max_future_bookings:
             raise BookingError("limit_reached", limit=rules.max_future_bookings)
 
-        # People already waiting come first: a place freed by a capacity rise is theirs
-        # (promote_waitlisted hands it over), not the next newcomer's.
-        taken = slot.bookings.filter(status__in=Booking.ACTIVE).count()
-        if taken < slot.capacity:
+        if counts["taken"] < slot.capacity:
             status = Booking.Status.CONFIRMED
         elif waitlist:
             status = Booking.Status.WAITLISTED
         else:
             raise BookingError("full")
         try:
-            with transaction.atomic():
+            # No savepoint (two round trips fewer): after an IntegrityError the BookingError
+            # leaves the outer atomic block, which rolls the whole transaction back.
+            with transaction.atomic(savepoint=False):
                 booking = Booking.objects.create(
                     slot=slot, participant=participant, status=status, created_at=now
                 )
@@ -103,13 +111,13 @@ def promote_waitlisted(slot: Slot, *, now: dt.datetime) -> list[Booking]:
     locked (inside `book`/`cancel`'s transaction) so two cancellations cannot promote twice."""
     if slot.is_closed or slot.start <= now:
         return []
-    confirmed = slot.bookings.filter(status=Booking.Status.CONFIRMED).count()
-    free = slot.capacity - confirmed
-    if free <= 0:
+    # Usually nobody is waiting: then one query, and no count of the confirmed places.
+    in_line = slot.bookings.filter(status=Booking.Status.WAITLISTED).order_by("created_at", "pk")
+    waiting = list(in_line[: slot.capacity])
+    if not waiting:
         return []
-    promoted = list(
-        slot.bookings.filter(status=Booking.Status.WAITLISTED).order_by("created_at", "pk")[:free]
-    )
+    free = slot.capacity - slot.bookings.filter(status=Booking.Status.CONFIRMED).count()
+    promoted = waiting[: max(free, 0)]
     for booking in promoted:
         booking.status = Booking.Status.CONFIRMED
         booking.promoted_at = now

@@ -33,6 +33,10 @@ if not os.environ.get("REDIS_URL"):
         }
     }
 
+# Sessions read from the shared cache, written through to the database: one query fewer on
+# every logged-in request, and nothing lost when the cache is flushed.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Keep connections open between requests (and check them before use).
 DATABASES = {  # noqa: F811
     "default": dj_database_url.parse(
