@@ -17,7 +17,10 @@ class Command(BaseCommand):
             "--days",
             type=int,
             default=DEFAULT_HORIZON_DAYS,
-            help=f"How many days ahead (default {DEFAULT_HORIZON_DAYS}, at most 366).",
+            help=(
+                f"How many days ahead (default {DEFAULT_HORIZON_DAYS}, at most 366; never less "
+                "than a space's or programme's bookable days)."
+            ),
         )
 
     def handle(self, *args, days: int, **options):

@@ -1,0 +1,196 @@
+"""Staff close a space or a programme for a date range, see the closures and reopen them."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from booking.models import Booking, Closure, Slot
+from booking.services import book
+from tests.factories import make_program, make_program_index, make_user
+
+from .helpers import EVERY_DAY, make_participant, make_space
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("booking_closure:add")
+INDEX_URL = reverse("booking_closure:index")
+
+
+def messages_of(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+@pytest.fixture
+def space(db):
+    return make_space(hours=[(EVERY_DAY, dt.time(16), dt.time(19))])
+
+
+def close_form(*, space="", program="", first_day, last_day, reason="設備点検のため", alt=""):
+    return {
+        "space": str(space.pk) if space else "",
+        "program": str(program.pk) if program else "",
+        "first_day": first_day.isoformat(),
+        "last_day": last_day.isoformat(),
+        "reason": reason,
+        "online_alternative": alt,
+    }
+
+
+def test_closing_a_space_cancels_and_tells_the_booked_people(
+    staff_client, staff, space, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    today = timezone.localdate()
+    slots = list(Slot.objects.filter(space=space, start__gt=now).order_by("start")[:4])
+    people = [make_participant() for _ in range(2)]
+    bookings = [book(slots[1].pk, people[0], now=now), book(slots[2].pk, people[1], now=now)]
+    untouched = book(slots[3].pk, people[0], now=now)
+    last_day = timezone.localtime(slots[2].start).date()
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            ADD_URL,
+            close_form(
+                space=space,
+                first_day=today,
+                last_day=last_day,
+                alt="オンライン自習室をご利用ください",
+            ),
+            follow=True,
+        )
+    assert response.status_code == 200
+    closure = Closure.objects.get()
+    assert closure.space == space and closure.created_by == staff
+    assert closure.online_alternative == "オンライン自習室をご利用ください"
+    for booking in bookings:
+        booking.refresh_from_db()
+        assert booking.status == Booking.Status.CANCELLED_BY_CLOSURE
+    untouched.refresh_from_db()
+    assert untouched.status == Booking.Status.CONFIRMED
+    assert Slot.objects.filter(closure=closure).count() == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.contact_email for p in people)
+    assert all("設備点検のため" in m.body and "オンライン自習室" in m.body for m in mail.outbox)
+    assert any("2 bookings were cancelled" in text for text in messages_of(response))
+
+
+def test_closing_a_programme(staff_client):
+    program = make_program(make_program_index(), title="水の実験")
+    today = timezone.localdate()
+    session = Slot.objects.filter(program=program).order_by("start").first()
+    assert session is not None  # publishing created the sessions
+    response = staff_client.post(
+        ADD_URL,
+        close_form(program=program, first_day=today, last_day=today + dt.timedelta(days=30)),
+    )
+    assert response.status_code == 302
+    closure = Closure.objects.get(program=program)
+    session.refresh_from_db()
+    assert session.closure == closure and session.is_closed
+
+
+@pytest.mark.parametrize(
+    "change, error",
+    [
+        ({"space": ""}, "Choose either a study space or a programme."),
+        ({"program": "both"}, "Choose either a study space or a programme."),
+        ({"last_day": "yesterday"}, "The last day must not be before the first day."),
+        ({"last_day": "far"}, "A closure can last at most 366 days."),
+        ({"first_day": "not-a-date"}, "Enter a valid date."),
+        ({"reason": ""}, "This field is required."),
+    ],
+)
+def test_bad_closure_input_is_refused_with_a_message(staff_client, space, change, error):
+    today = timezone.localdate()
+    data = close_form(space=space, first_day=today, last_day=today + dt.timedelta(days=3))
+    if change.get("program") == "both":
+        change = {"program": str(make_program(make_program_index()).pk)}
+    if change.get("last_day") == "yesterday":
+        change = {"last_day": (today - dt.timedelta(days=1)).isoformat()}
+    if change.get("last_day") == "far":
+        change = {"last_day": (today + dt.timedelta(days=400)).isoformat()}
+    data.update(change)
+    response = staff_client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert not Closure.objects.exists()
+    assert not Slot.objects.filter(closure__isnull=False).exists()
+
+
+def test_closures_are_listed_with_a_reopen_button(staff_client, space):
+    today = timezone.localdate()
+    staff_client.post(ADD_URL, close_form(space=space, first_day=today, last_day=today))
+    closure = Closure.objects.get()
+    html = staff_client.get(INDEX_URL).content.decode()
+    assert "設備点検のため" in html
+    assert reverse("booking_closure:reopen", args=[closure.pk]) in html
+
+
+def test_reopening_opens_the_slots_again_and_keeps_cancelled_bookings(staff_client, space):
+    now = timezone.now()
+    slot = Slot.objects.filter(space=space, start__gt=now).order_by("start").first()
+    booking = book(slot.pk, make_participant(), now=now)
+    day = timezone.localtime(slot.start).date()
+    staff_client.post(ADD_URL, close_form(space=space, first_day=day, last_day=day))
+    closure = Closure.objects.get()
+    reopen_url = reverse("booking_closure:reopen", args=[closure.pk])
+
+    confirm = staff_client.get(reopen_url)
+    assert confirm.status_code == 200
+    assert "設備点検のため" in confirm.content.decode()
+    closure.refresh_from_db()
+    assert closure.reopened_at is None  # GET only asks
+
+    response = staff_client.post(reopen_url, follow=True)
+    assert response.status_code == 200
+    closure.refresh_from_db()
+    slot.refresh_from_db()
+    booking.refresh_from_db()
+    assert closure.reopened_at is not None
+    assert slot.closure is None and not slot.is_closed
+    assert booking.status == Booking.Status.CANCELLED_BY_CLOSURE
+    assert any("open again" in text for text in messages_of(response))
+    assert reopen_url not in staff_client.get(INDEX_URL).content.decode()
+
+    again = staff_client.post(reopen_url, follow=True)
+    assert any("already reopened" in text for text in messages_of(again))
+
+
+def test_reopen_of_an_unknown_closure_is_404(staff_client):
+    assert staff_client.get(reverse("booking_closure:reopen", args=[999])).status_code == 404
+
+
+def test_editing_a_closure_changes_only_its_texts(staff_client, space):
+    today = timezone.localdate()
+    staff_client.post(ADD_URL, close_form(space=space, first_day=today, last_day=today))
+    closure = Closure.objects.get()
+    edit_url = reverse("booking_closure:edit", args=[closure.pk])
+    response = staff_client.post(
+        edit_url,
+        {
+            "reason": "台風のため",
+            "online_alternative": "",
+            "first_day": "2000-01-01",
+            "space": "",
+        },
+    )
+    assert response.status_code == 302
+    closure.refresh_from_db()
+    assert closure.reason == "台風のため"
+    assert closure.first_day == today and closure.space == space
+
+
+def test_nobody_deletes_a_closure(client, staff_client, space):
+    today = timezone.localdate()
+    staff_client.post(ADD_URL, close_form(space=space, first_day=today, last_day=today))
+    closure = Closure.objects.get()
+    delete_url = reverse("booking_closure:delete", args=[closure.pk])
+    assert staff_client.post(delete_url).status_code in (302, 403)
+    client.force_login(make_user("root", is_superuser=True))
+    assert client.post(delete_url).status_code in (302, 403)
+    assert Closure.objects.filter(pk=closure.pk).exists()
+    assert Slot.objects.filter(closure=closure).exists()
