@@ -81,6 +81,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="booking POSTs (and as many DELETEs)",
     )
     parser.add_argument("--concurrency", type=positive, default=4, help="client threads")
+    parser.add_argument(
+        "--rounds", type=positive, default=5, help="interleaved rounds over all routes"
+    )
     parser.add_argument("--warmup", type=int, default=50, help="unmeasured requests per route")
     parser.add_argument(
         "--time-limit", type=positive, default=120, help="seconds at most per route and phase"
@@ -250,25 +253,21 @@ def stop(server: subprocess.Popen) -> None:
 # Scenarios
 
 
-def measure_get(port: int, name: str, path: str, args) -> load.Measurement:
-    step = load.get_step(path, name)
-    if args.warmup:
-        load.run(
-            port,
-            step,
-            names=[name],
-            iterations=args.warmup,
-            concurrency=args.concurrency,
-            time_limit=args.time_limit,
-        )
+def measure_get(port: int, name: str, path: str, requests: int, args) -> load.Measurement:
     return load.run(
         port,
-        step,
+        load.get_step(path, name),
         names=[name],
-        iterations=args.requests,
+        iterations=requests,
         concurrency=args.concurrency,
         time_limit=args.time_limit,
     )[name]
+
+
+def merge(total: load.Measurement, part: load.Measurement) -> None:
+    total.outcomes += part.outcomes
+    total.failures.update(part.failures)
+    total.wall_seconds += part.wall_seconds
 
 
 def booking_items(plan, round_no: int) -> list[tuple]:
@@ -293,12 +292,12 @@ def booking_items(plan, round_no: int) -> list[tuple]:
     return items
 
 
-def measure_bookings(port: int, plan, args) -> list[load.Measurement]:
-    """Rounds of: every student books their free places (POST), then cancels them (DELETE)."""
+def measure_bookings(port: int, plan, args, *, count: int, round_no: int):
+    """Every student books their free places (POST), then cancels them all (DELETE); again
+    until `count` POSTs. Returns the POST and DELETE measurements."""
     post, delete = load.Measurement(POST), load.Measurement(DELETE)
-    round_no = 0
-    while post.requests < args.booking_requests:
-        items = booking_items(plan, round_no)[: args.booking_requests - post.requests]
+    while post.requests < count:
+        items = booking_items(plan, round_no)[: count - post.requests]
         if not items:
             raise SystemExit("No booking can be planned: no free places or no students.")
         created: list[tuple] = []
@@ -323,22 +322,20 @@ def measure_bookings(port: int, plan, args) -> list[load.Measurement]:
             )
             record(DELETE, status, seconds)
 
-        for measurement, step, count in ((post, book, len(items)), (delete, cancel, None)):
-            result = load.run(
+        for total, step, iterations in ((post, book, len(items)), (delete, cancel, None)):
+            part = load.run(
                 port,
                 step,
-                names=[measurement.name],
-                iterations=len(created) if count is None else count,
+                names=[total.name],
+                iterations=len(created) if iterations is None else iterations,
                 concurrency=args.concurrency,
                 time_limit=args.time_limit,
-            )[measurement.name]
-            measurement.outcomes += result.outcomes
-            measurement.failures.update(result.failures)
-            measurement.wall_seconds += result.wall_seconds
+            )[total.name]
+            merge(total, part)
         if not created:
             raise SystemExit(f"No booking succeeded: statuses {post.statuses()}")
         round_no += 1
-    return [post, delete]
+    return post, delete
 
 
 def run_benchmark(args) -> tuple[list[Row], dict]:
@@ -352,6 +349,8 @@ def run_benchmark(args) -> tuple[list[Row], dict]:
     import django
 
     django.setup()
+    from django.db import transaction
+
     from bench.seed import prepare
     from booking.services.cache import bump_availability
     from cms.page_cache import bump_pages_version
@@ -360,61 +359,74 @@ def run_benchmark(args) -> tuple[list[Row], dict]:
     plan = prepare(students=args.students)
     # Pages cached by an earlier run were rendered from another database.
     bump_pages_version()
-    from django.db import transaction
-
     with transaction.atomic():
         bump_availability()
+
+    routes = [
+        (MINIMAL, "/bench/minimal/", None),
+        ("home page", "/", PAGE_TARGET),
+        ("programme list", plan.program_index, PAGE_TARGET),
+        ("programme list ?kind=science", plan.program_index + "?kind=science", PAGE_TARGET),
+        ("programme page", plan.program_page, PAGE_TARGET),
+        ("content page", plan.content_page, PAGE_TARGET),
+        ("week view", plan.space_week, PAGE_TARGET),
+        ("GET /api/v1/slots (month)", plan.slots_month, PAGE_TARGET),
+    ]
+    totals = {name: load.Measurement(name) for name, _path, _target in routes}
+    totals[POST], totals[DELETE] = load.Measurement(POST), load.Measurement(DELETE)
+    minimal_by_round = []
 
     port = free_port()
     server = start_gunicorn(port, env)
     try:
         wait_ready(port, server)
-        print(f"gunicorn: {WORKERS} sync workers on 127.0.0.1:{port}; measuring…", flush=True)
-        routes = [
-            ("home page", "/", PAGE_TARGET),
-            ("programme list", plan.program_index, PAGE_TARGET),
-            ("programme list ?kind=science", plan.program_index + "?kind=science", PAGE_TARGET),
-            ("programme page", plan.program_page, PAGE_TARGET),
-            ("content page", plan.content_page, PAGE_TARGET),
-            ("week view", plan.space_week, PAGE_TARGET),
-            ("GET /api/v1/slots (month)", plan.slots_month, PAGE_TARGET),
-        ]
-        first_minimal = measure_get(port, MINIMAL, "/bench/minimal/", args)
-        measurements = [first_minimal]
+        print(f"gunicorn: {WORKERS} sync workers on 127.0.0.1:{port}", flush=True)
         for name, path, _target in routes:
             print(f"  {name}: GET {path}", flush=True)
-            measurements.append(measure_get(port, name, path, args))
-        print(f"  booking: {args.booking_requests} POSTs and DELETEs", flush=True)
-        measurements += measure_bookings(port, plan, args)
-        last_minimal = measure_get(port, MINIMAL, "/bench/minimal/", args)
+            if args.warmup:
+                measure_get(port, name, path, args.warmup, args)
+        # The machine may be shared: every round measures every route, so a busy spell slows
+        # the minimal view as much as the pages it is compared with.
+        for round_no in range(args.rounds):
+            print(f"Round {round_no + 1}/{args.rounds}…", flush=True)
+            for name, path, _target in routes:
+                share = split(args.requests, args.rounds, round_no)
+                part = measure_get(port, name, path, share, args)
+                merge(totals[name], part)
+                if name == MINIMAL:
+                    minimal_by_round.append(round(part.rps, 1))
+            share = split(args.booking_requests, args.rounds, round_no)
+            for part in measure_bookings(port, plan, args, count=share, round_no=round_no):
+                merge(totals[part.name], part)
     finally:
         stop(server)
 
-    # The machine is shared: the minimal view is measured first and last, and the mean is
-    # the reference.
-    minimal = load.Measurement(MINIMAL)
-    minimal.outcomes = first_minimal.outcomes + last_minimal.outcomes
-    minimal.wall_seconds = first_minimal.wall_seconds + last_minimal.wall_seconds
-    measurements[0] = minimal
     targets = {name: target for name, _path, target in routes}
     targets.update({POST: BOOKING_TARGET, DELETE: BOOKING_TARGET})
-    rows = build_rows(measurements, minimal.rps, targets)
+    rows = build_rows(list(totals.values()), totals[MINIMAL].rps, targets)
     meta = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
+            "load_average": os.getloadavg(),
         },
         "server": f"gunicorn, {WORKERS} sync workers, {SETTINGS_MODULE}",
         "requests_per_route": args.requests,
         "booking_requests": args.booking_requests,
+        "rounds": args.rounds,
         "concurrency": args.concurrency,
         "warmup": args.warmup,
-        "minimal_rps_first_last": [round(first_minimal.rps, 1), round(last_minimal.rps, 1)],
+        "minimal_rps_by_round": minimal_by_round,
         "paths": {name: path for name, path, _target in routes},
     }
     return rows, meta
+
+
+def split(total: int, parts: int, index: int) -> int:
+    """The index-th of `parts` near-equal shares of `total`."""
+    return total // parts + (1 if index < total % parts else 0)
 
 
 def main(argv: list[str] | None = None) -> int:

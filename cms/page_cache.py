@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 
 from booking.services.cache import KEY as AVAILABILITY_KEY
 from booking.services.cache import availability_version
@@ -254,5 +255,7 @@ class PageCacheMiddleware:
         response = HttpResponse(entry["content"], status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value
+        # It is still the anonymous variant of a page that differs for logged-in users.
+        patch_vary_headers(response, ["Cookie"])
         response[HEADER] = "hit"
         return response

@@ -82,3 +82,9 @@ def test_percentiles():
     assert m.percentile_ms(0.5) == pytest.approx(50.5, abs=0.6)
     assert m.percentile_ms(0.99) == pytest.approx(99, abs=1.1)
     assert m.rps == 100
+
+
+def test_requests_are_split_evenly_over_rounds():
+    assert [run.split(2000, 5, i) for i in range(5)] == [400] * 5
+    assert [run.split(7, 3, i) for i in range(3)] == [3, 2, 2]
+    assert run.parse_args(["--rounds", "3"]).rounds == 3
