@@ -277,16 +277,19 @@ def booking_items(plan, round_no: int) -> list[tuple]:
     quota = dict(plan.slot_quota)
     slot_ids = list(quota)
     items = []
+    taken = {student.participant_id: set(student.held_slots) for student in plan.students}
     cursor = round_no * 7
     for place in range(max(s.free_places for s in plan.students)):
         for student in plan.students:
             if student.free_places <= place:
                 continue
+            mine = taken[student.participant_id]
             for _ in range(len(slot_ids)):
                 slot_id = slot_ids[cursor % len(slot_ids)]
                 cursor += 1
-                if quota[slot_id] > 0:
+                if quota[slot_id] > 0 and slot_id not in mine:
                     quota[slot_id] -= 1
+                    mine.add(slot_id)
                     items.append((student, slot_id))
                     break
     return items

@@ -29,6 +29,8 @@ class Student:
     csrf_secret: str
     free_places: int
     """How many more future bookings this student may hold (the max_future_bookings rule)."""
+    held_slots: frozenset[int]
+    """Slots this student has already booked (booking them again would be a 409)."""
 
     @property
     def headers(self) -> dict[str, str]:
@@ -184,23 +186,22 @@ def make_plan(people, *, now: dt.datetime) -> Plan:
             quota[slot.pk] = free
     if not quota:
         raise RuntimeError("No bookable slots: the benchmark cannot measure booking.")
-    held = dict(
-        Booking.objects.filter(
-            participant__in=people, status__in=Booking.ACTIVE, slot__start__gt=now
-        )
-        .values_list("participant")
-        .annotate(n=Count("pk"))
-    )
+    held: dict[int, set[int]] = {}
+    for participant_id, slot_id in Booking.objects.filter(
+        participant__in=people, status__in=Booking.ACTIVE, slot__start__gt=now
+    ).values_list("participant", "slot"):
+        held.setdefault(participant_id, set()).add(slot_id)
     limit = min(max_future.values())
     students = [
         Student(
             participant_id=p.pk,
             session_key=login_session(p.user),
             csrf_secret="".join(secrets.choice(CSRF_ALPHABET) for _ in range(32)),
-            free_places=limit - held.get(p.pk, 0),
+            free_places=limit - len(held.get(p.pk, ())),
+            held_slots=frozenset(held.get(p.pk, ())),
         )
         for p in people
-        if held.get(p.pk, 0) < limit
+        if len(held.get(p.pk, ())) < limit
     ]
     today = timezone.localdate(now)
     space = StudySpace.objects.order_by("pk").first()

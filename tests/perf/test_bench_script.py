@@ -88,3 +88,26 @@ def test_requests_are_split_evenly_over_rounds():
     assert [run.split(2000, 5, i) for i in range(5)] == [400] * 5
     assert [run.split(7, 3, i) for i in range(3)] == [3, 2, 2]
     assert run.parse_args(["--rounds", "3"]).rounds == 3
+
+
+def test_booking_plan_never_fills_a_slot_or_books_a_slot_twice():
+    from bench.seed import Plan, Student
+
+    students = [
+        Student(
+            participant_id=n,
+            session_key="s",
+            csrf_secret="c",
+            free_places=2,
+            held_slots=frozenset({1}) if n == 0 else frozenset(),
+        )
+        for n in range(4)
+    ]
+    plan = Plan("/p/", "/p/x/", "/c/", "/space/s/", "/api", students, {1: 2, 2: 3, 3: 9})
+    items = run.booking_items(plan, round_no=0)
+    assert len(items) == 8  # every free place is used
+    pairs = [(student.participant_id, slot) for student, slot in items]
+    assert len(set(pairs)) == len(pairs)  # nobody books the same slot twice
+    assert (0, 1) not in pairs  # nor a slot they already hold
+    for slot, places in plan.slot_quota.items():
+        assert sum(1 for _p, s in pairs if s == slot) <= places
