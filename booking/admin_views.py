@@ -36,8 +36,9 @@ from .services.participants import create_participant
 def opening_hours_message(counts: dict) -> str:
     return (
         _(
-            "Opening hours applied: %(created)s new slots, %(updated)s updated, %(deleted)s unbooked "
-            "slots removed, %(cancelled)s booked slots cancelled (their people were told)."
+            "Opening hours applied: %(created)s new slots, %(updated)s updated, "
+            "%(deleted)s unbooked slots removed, %(cancelled)s booked slots cancelled "
+            "(their people were told)."
         )
         % counts
     )
@@ -83,6 +84,7 @@ class StudySpaceViewSet(SnippetViewSet):
     icon = "date"
     menu_label = gettext_lazy("Study spaces")
     menu_order = 100
+    add_to_admin_menu = True
     delete_view_class = StudySpaceDeleteView
     list_display = [
         "name",

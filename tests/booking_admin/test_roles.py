@@ -63,6 +63,13 @@ def test_staff_may_open_every_booking_admin_page(client, objects):
     for url in participant_urls(objects) + other_booking_urls(objects):
         assert client.get(url).status_code == 200, url
     assert "ひみつのなまえ" in client.get(reverse("booking_participant:index")).content.decode()
+    menu = client.get(reverse("wagtailadmin_home")).content.decode()
+    for name in [
+        "booking_participant:index",
+        "booking_closure:index",
+        "wagtailsnippets_booking_studyspace:list",
+    ]:
+        assert reverse(name) in menu, name
 
 
 @pytest.mark.parametrize("group", ["Coordinators", "Editors"])
@@ -83,6 +90,9 @@ def test_coordinators_and_editors_have_no_booking_admin(client, objects, group):
     client.force_login(make_user("someone", groups=[group]))
     for url in other_booking_urls(objects):
         assert refused(client.get(url)), url
+    menu = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("booking_closure:index") not in menu
+    assert reverse("wagtailsnippets_booking_studyspace:list") not in menu
     closure = objects["closure"]
     assert refused(client.post(reverse("booking_closure:reopen", args=[closure.pk])))
     closure.refresh_from_db()
