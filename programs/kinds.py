@@ -11,3 +11,14 @@ class ProgramKind(models.TextChoices):
     PBL = "pbl", _("PBL project")
     ONLINE = "online", _("Online study")
     CONSULTATION = "consultation", _("Learning consultation")
+
+
+class SupportKind(models.TextChoices):
+    """Every kind of learning support, as the reports break figures down (DOMAIN.md)."""
+
+    STUDY_SPACE = "study_space", _("Open study space")
+    SCIENCE = "science", _("Science experiment")
+    FIELDWORK = "fieldwork", _("Fieldwork")
+    PBL = "pbl", _("PBL project")
+    ONLINE = "online", _("Online study")
+    CONSULTATION = "consultation", _("Learning consultation")

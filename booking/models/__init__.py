@@ -1,0 +1,29 @@
+"""Participants, study spaces, bookable slots, bookings and closures.
+
+One booking engine serves the open study space (opening hours in django-scheduler), programme
+sessions (the programme page's RecurrenceField) and one-to-one consultations (capacity 1).
+Every bookable slot is a saved `Slot` row, created ahead over a rolling horizon by
+`booking.services.slots.generate_slots`; bookings hang off slots, never off computed
+occurrences. The rules that change these rows live in `booking.services`.
+"""
+
+from .attendance import Attendance, Outcome, SupportKind
+from .participants import Participant, new_token
+from .slots import CODE_ALPHABET, Booking, Slot, new_booking_code
+from .spaces import BookingRules, Closure, OpeningHours, StudySpace
+
+__all__ = [
+    "CODE_ALPHABET",
+    "Attendance",
+    "Booking",
+    "BookingRules",
+    "Closure",
+    "OpeningHours",
+    "Outcome",
+    "Participant",
+    "Slot",
+    "StudySpace",
+    "SupportKind",
+    "new_booking_code",
+    "new_token",
+]

@@ -1,0 +1,157 @@
+"""Study spaces, their opening hours, booking rules and closures."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
+
+from ..fields import WEEKDAY_CHOICES, WeekdaysField
+
+
+class BookingRules(models.Model):
+    """Booking rules shared by study spaces and programmes, with the defaults the city chose."""
+
+    advance_days = models.PositiveSmallIntegerField(
+        _("bookable days ahead"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    max_future_bookings = models.PositiveSmallIntegerField(
+        _("future bookings per participant"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+    )
+
+    class Meta:
+        abstract = True
+
+
+class StudySpace(BookingRules, ClusterableModel):
+    """The open study space (学習スペース): bookable seats during opening hours."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), unique=True, allow_unicode=False)
+    place = models.CharField(_("place"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("seats"), default=12, validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("slot length (minutes)"),
+        default=0,
+        help_text=_("0: one slot per opening period. Otherwise opening hours are cut into slots."),
+        validators=[MaxValueValidator(600)],
+    )
+    calendar = models.OneToOneField(
+        "schedule.Calendar", null=True, blank=True, editable=False, on_delete=models.SET_NULL
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("place"),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("capacity"), FieldPanel("slot_minutes")]),
+        FieldRowPanel([FieldPanel("advance_days"), FieldPanel("max_future_bookings")]),
+        InlinePanel("opening_hours", heading=_("Opening hours"), label=_("Opening hours")),
+    ]
+
+    class Meta:
+        verbose_name = _("study space")
+        verbose_name_plural = _("study spaces")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OpeningHours(models.Model):
+    """A friendly description of a django-scheduler Event: days, times, from/until. Staff edit
+    this; `booking.services.opening_hours.apply_opening_hours` writes the Event and its Rule."""
+
+    space = ParentalKey(StudySpace, related_name="opening_hours", on_delete=models.CASCADE)
+    weekdays = WeekdaysField(_("days"))
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+    valid_from = models.DateField(_("from"))
+    valid_until = models.DateField(_("until"), null=True, blank=True)
+    event = models.OneToOneField(
+        "schedule.Event", null=True, blank=True, editable=False, on_delete=models.SET_NULL
+    )
+
+    panels = [
+        FieldPanel("weekdays"),
+        FieldRowPanel([FieldPanel("opens"), FieldPanel("closes")]),
+        FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
+    ]
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+
+    def __str__(self) -> str:
+        days = "・".join(str(label) for value, label in WEEKDAY_CHOICES if value in self.weekdays)
+        return f"{days} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.opens and self.closes and self.closes <= self.opens:
+            raise ValidationError({"closes": _("Closing time must be after opening time.")})
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("'Until' must not be before 'from'.")})
+
+
+class Closure(models.Model):
+    """A suspension (休止) of a space or a programme for a date range, with a reason."""
+
+    space = models.ForeignKey(
+        StudySpace, null=True, blank=True, on_delete=models.CASCADE, related_name="closures"
+    )
+    program = models.ForeignKey(
+        "programs.ProgramPage",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="closures",
+    )
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    reason = models.CharField(_("reason"), max_length=200)
+    online_alternative = models.CharField(
+        _("online alternative"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional: what people can do instead, e.g. the online study room."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        ordering = ["-first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(space__isnull=False, program__isnull=True)
+                | Q(space__isnull=True, program__isnull=False),
+                name="closure_one_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")), name="closure_dates_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.first_day}–{self.last_day}: {self.reason}"
+
+    @property
+    def target(self):
+        return self.space or self.program
