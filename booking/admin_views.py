@@ -21,6 +21,7 @@ from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import ListingButton
+from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
@@ -119,7 +120,7 @@ class CloseView(generic.CreateView):
 
     def save_instance(self):
         data = self.form.cleaned_data
-        return services.close(
+        closure = services.close(
             data["space"] or data["program"],
             first_day=data["first_day"],
             last_day=data["last_day"],
@@ -128,6 +129,8 @@ class CloseView(generic.CreateView):
             now=timezone.now(),
             by=self.request.user,
         )
+        log(instance=closure, action="wagtail.create", user=self.request.user)
+        return closure
 
     def get_success_message(self, instance):
         return ngettext(
@@ -209,6 +212,7 @@ class ReopenView(View):
             messages.warning(request, _("This closure was already reopened."))
         else:
             services.reopen(self.closure, now=timezone.now())
+            log(instance=self.closure, action="wagtail.edit", user=request.user)
             messages.success(
                 request,
                 _(
@@ -256,13 +260,15 @@ class ParticipantCreateView(generic.CreateView):
 
     def save_instance(self):
         data = self.form.cleaned_data
-        return create_participant(
+        participant = create_participant(
             nickname=data["nickname"],
             school=data["school"],
             birth_year=data["birth_year"],
             contact_email=data["contact_email"],
             language=data["language"],
         )
+        log(instance=participant, action="wagtail.create", user=self.request.user)
+        return participant
 
     def get_success_message(self, instance):
         return _("Participant %(name)s registered with reference %(reference)s.") % {

@@ -7,6 +7,7 @@ from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import ModelLogEntry
 
 from booking.models import Booking, Closure, Slot
 from booking.services import book
@@ -66,6 +67,9 @@ def test_closing_a_space_cancels_and_tells_the_booked_people(
     assert response.status_code == 200
     closure = Closure.objects.get()
     assert closure.space == space and closure.created_by == staff
+    assert ModelLogEntry.objects.filter(
+        object_id=str(closure.pk), action="wagtail.create", user=staff
+    ).exists()
     assert closure.online_alternative == "オンライン自習室をご利用ください"
     for booking in bookings:
         booking.refresh_from_db()
