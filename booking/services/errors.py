@@ -13,6 +13,8 @@ MESSAGES = {
         "You already hold %(limit)s upcoming bookings. Cancel one first, or come after one of them."
     ),
     "not_active": _("This booking is already cancelled."),
+    "check_in_too_early": _("Check-in opens two hours before the start."),
+    "already_attended": _("This person is already checked in for this time."),
     "no_profile": _("Please finish your profile before booking."),
 }
 
