@@ -15,8 +15,7 @@ from django.core import mail
 from booking.models import Booking
 from booking.services.time import local_date
 from tests.booking_ui.factories import days_ahead, make_slot, make_space, make_student
-from tests.browser.conftest import BrowserWatch
-from tests.browser.support import save_screenshot
+from tests.browser.support import BrowserWatch, save_screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -80,10 +79,13 @@ def test_sign_up_book_cancel_and_the_waiting_list_moves_up(page, browser, live_s
     page.locator("form.logout button[type=submit]").tap()
     page.wait_for_url(base + "/")
 
-    # The study space from the menu; "Book" while logged out leads to the login page…
-    page.locator(".nav a[href='/space/']").tap()
+    # The study space list (linked from every page's menu), the space, the slot's week.
+    page.goto(base + "/space/")
     page.locator("a[href='/space/shimin/']").first.tap()
+    page.wait_for_url(base + "/space/shimin/")
+    assert page.locator(".nav a[href='/space/']").count() == 1
     page.goto(week)
+    # "Book" while logged out leads to the login page…
     assert "slot--open" in slot_box.get_attribute("class")
     slot_box.locator("a.button").tap()
     page.wait_for_url(re.compile(r".*/accounts/login/\?next=.*"))
