@@ -57,6 +57,8 @@ class Attendance(models.Model):
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
+        # Staff at the desk: mark who came, register walk-ins. Coordinators never get it.
+        permissions = [("check_in", "Can check people in and register walk-ins")]
         constraints = [
             # One visit per person per slot (a walk-in and a booking cannot both count).
             models.UniqueConstraint(
