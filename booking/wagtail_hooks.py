@@ -1,6 +1,7 @@
 """Admin wiring for booking: study spaces with their opening hours (a snippet), closures and
 participants. The views live in `booking.admin_views`."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -29,3 +30,12 @@ def register_closure_viewset():
 @hooks.register("register_admin_viewset")
 def register_participant_viewset():
     return ParticipantViewSet()
+
+
+@hooks.register("register_log_actions")
+def register_retention_log_actions(actions):
+    from .services.retention import ANONYMISE_ACTION
+
+    actions.register_action(
+        ANONYMISE_ACTION, _("Anonymise participant"), _("Personal details replaced by a pseudonym")
+    )
