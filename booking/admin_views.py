@@ -29,6 +29,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import services
 from .admin_forms import CloseForm, ClosureTextForm, ParticipantForm
+from .audit import VIEW_PARTICIPANT, log_participant
 from .models import Closure, Participant, StudySpace
 from .services.opening_hours import apply_opening_hours
 from .services.participants import create_participant
@@ -280,6 +281,28 @@ class ParticipantCreateView(generic.CreateView):
 class ParticipantIndexView(generic.IndexView):
     add_item_label = gettext_lazy("Register a walk-in")
 
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        buttons.append(
+            ListingButton(
+                _("Attendance, consent and outcomes"),
+                url=reverse("checkin_participant", args=[instance.pk]),
+                icon_name="list-ul",
+                priority=5,
+            )
+        )
+        return buttons
+
+
+class ParticipantEditView(generic.EditView):
+    """Opening the form shows the record: the audit log says who looked (the save is logged
+    as "wagtail.edit" by Wagtail itself)."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        log_participant(self.object, VIEW_PARTICIPANT, request.user)
+        return response
+
 
 class ParticipantDeleteView(ProtectedDeleteMixin, generic.DeleteView):
     pass
@@ -304,6 +327,7 @@ class ParticipantViewSet(ModelViewSet):
     form_fields = ["nickname", "school", "birth_year", "contact_email", "language"]
     index_view_class = ParticipantIndexView
     add_view_class = ParticipantCreateView
+    edit_view_class = ParticipantEditView
     delete_view_class = ParticipantDeleteView
     search_fields = ["nickname", "reference", "contact_email"]
     list_display = [

@@ -1,7 +1,15 @@
 """QR codes of booking codes, drawn on the server as inline SVG (no script, no remote image)."""
 
 import segno
+from django.conf import settings
+from django.urls import reverse
 from django.utils.safestring import mark_safe
+
+
+def check_in_url(code: str) -> str:
+    """What a booking's QR code holds: its check-in page in the staff admin. A staff device
+    that scans it opens the check-in; anyone else meets the admin login."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("checkin_code", args=[code])
 
 
 def inline_svg(text: str) -> str:

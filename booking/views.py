@@ -210,7 +210,7 @@ def my_bookings(request):
         booking.can_cancel = booking.is_active and booking.slot.start > now
         booking.meeting_url = meeting_url_for(booking)
         if booking.is_active and booking.slot.end > now:
-            booking.qr_svg = qr.inline_svg(booking.code)
+            booking.qr_svg = qr.inline_svg(qr.check_in_url(booking.code))
             upcoming.append(booking)
         else:
             past.append(booking)

@@ -1,0 +1,31 @@
+import pytest
+from django.utils import timezone
+
+from tests.factories import make_user
+
+from .factories import NOW
+
+
+@pytest.fixture
+def frozen_now(monkeypatch):
+    """The views read the clock with timezone.now(): fix it at NOW (a Wednesday, 16:30 JST)."""
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    return NOW
+
+
+@pytest.fixture
+def staff(db):
+    # The admin speaks English to this user, so tests can read its messages.
+    from wagtail.users.models import UserProfile
+
+    user = make_user("desk-staff", groups=["Staff"])
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    return user
+
+
+@pytest.fixture
+def staff_client(client, staff, frozen_now):
+    client.force_login(staff)
+    return client
