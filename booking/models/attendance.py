@@ -58,7 +58,11 @@ class Attendance(models.Model):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         # Staff at the desk: mark who came, register walk-ins. Coordinators never get it.
-        permissions = [("check_in", "Can check people in and register walk-ins")]
+        # Coordinators and Staff read the yearly report (aggregates only) and export it.
+        permissions = [
+            ("check_in", "Can check people in and register walk-ins"),
+            ("view_reports", "Can view and export the attendance reports"),
+        ]
         constraints = [
             # One visit per person per slot (a walk-in and a booking cannot both count).
             models.UniqueConstraint(
