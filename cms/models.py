@@ -90,7 +90,7 @@ class HomePage(SharePageMixin, Page):
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["programs.ProgramIndexPage", "cms.ContentPage"]
+    subpage_types = ["programs.ProgramIndexPage", "cms.ContentPage", "cms.ImpactPage"]
     max_count = 1
 
     class Meta:
@@ -125,3 +125,30 @@ class ContentPage(SharePageMixin, Page):
 
     class Meta:
         verbose_name = _("content page")
+
+
+class ImpactPage(SharePageMixin, Page):
+    """The year in numbers for the public: visits, people and programme sessions of the current
+    fiscal year. Any count below 3 is shown as "<3" so that no one can be singled out."""
+
+    intro = models.TextField(_("introduction"), blank=True, max_length=1000)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("impact page")
+
+    def get_context(self, request, *args, **kwargs):
+        from django.utils import timezone
+
+        from booking.services.impact import public_headline
+
+        context = super().get_context(request, *args, **kwargs)
+        context["headline"] = public_headline(now=timezone.now())
+        return context
