@@ -91,3 +91,34 @@ def register_reach_out_menu_item():
         order=125,
         permissions=("booking.view_participant",),
     )
+
+
+# Coordinators' attendance report (booking.report_views): aggregates only ---------------------
+
+
+@hooks.register("register_log_actions")
+def register_report_log_actions(actions):
+    from . import report_views
+
+    report_views.register_log_actions(actions)
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    from django.urls import path
+
+    from .report_views import AttendanceReportView
+
+    return [path("reports/attendance/", AttendanceReportView.as_view(), name="attendance_report")]
+
+
+@hooks.register("register_reports_menu_item")
+def register_report_menu_item():
+    return PermissionMenuItem(
+        _("Attendance"),
+        reverse("attendance_report"),
+        name="attendance-report",
+        icon_name="table",
+        order=50,
+        permissions=("booking.view_reports",),
+    )
