@@ -222,10 +222,10 @@ class AttendanceReportView(ReportView):
         return rows
 
     def stream_csv(self, queryset):
-        # A byte-order mark, so that Excel (which coordinators use) reads the Japanese labels
-        # as UTF-8.
-        yield "\ufeff"
-        yield from super().stream_csv(queryset)
+        # Written out now, not streamed: a streamed body is rendered after the admin has
+        # switched back from the user's language, and its headings would come out in another
+        # language than its labels. The byte-order mark lets Excel read Japanese as UTF-8.
+        return ["\ufeff", *super().stream_csv(queryset)]
 
     def render_to_response(self, context, **response_kwargs):
         if self.is_export:

@@ -1,0 +1,269 @@
+"""The coordinators' attendance report in the admin: figures, charts, year choice, exports and
+their audit log, and who may open it."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+from wagtail.log_actions import registry
+from wagtail.models import ModelLogEntry
+
+from booking.report_views import EXPORT_REPORT
+from tests.factories import make_user
+
+from .helpers import NOW, SECRET_EMAIL, SECRET_NICKNAME, SECRET_REFERENCE, make_report_data
+
+pytestmark = pytest.mark.django_db
+
+URL = "/admin/reports/attendance/"
+
+
+@pytest.fixture(autouse=True)
+def frozen_now(monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+
+
+@pytest.fixture
+def data():
+    return make_report_data()
+
+
+def english(user):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    return user
+
+
+@pytest.fixture
+def coordinator_client(client):
+    client.force_login(english(make_user("coord", groups=["Coordinators"])))
+    return client
+
+
+def figure(html: str, element_id: str) -> str:
+    marker = f'id="{element_id}">'
+    start = html.index(marker) + len(marker)
+    return html[start : html.index("<", start)]
+
+
+def row_cells(html: str, table_id: str, key: str) -> dict:
+    """The numbers of one row of a breakdown table, by data-figure."""
+    table = html[html.index(f'id="{table_id}"') :]
+    table = table[: table.index("</table>")]
+    row = table[table.index(f'data-key="{key}"') :]
+    row = row[: row.index("</tr>")]
+    cells = {}
+    for part in row.split('data-figure="')[1:]:
+        name, rest = part.split('">', 1)
+        cells[name] = rest[: rest.index("</td>")].strip()
+    return cells
+
+
+def test_url_is_under_reports():
+    assert reverse("attendance_report") == URL
+
+
+def test_headline_figures_and_breakdowns(coordinator_client, data):
+    response = coordinator_client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert figure(html, "figure-total-visits") == "4"
+    assert figure(html, "figure-unique") == "3"
+    assert figure(html, "figure-continuing") == "1"
+    assert figure(html, "figure-new") == "2"
+    assert figure(html, "figure-no-shows") == "1"
+    assert figure(html, "figure-sessions") == "3"
+    assert figure(html, "figure-program-sessions") == "0"
+    assert "4 / 12 (33%)" in html
+
+    assert row_cells(html, "report-month", "2026-04") == {
+        "visits": "2",
+        "unique": "2",
+        "continuing": "1",
+        "new": "1",
+        "no_shows": "0",
+        "seat_use": "2 / 4 (50%)",
+    }
+    june = row_cells(html, "report-month", "2026-06")
+    assert (june["visits"], june["no_shows"], june["seat_use"]) == ("0", "1", "0 / 4 (0%)")
+    assert row_cells(html, "report-month", "2027-03")["seat_use"] == "—"
+
+    space = row_cells(html, "report-kind", "study_space")
+    assert (space["visits"], space["unique"], space["new"]) == ("4", "3", "2")
+    assert "Open study space" in html and "Science experiment" in html  # translated labels
+
+    masuda = row_cells(html, "report-school", "益田高校")
+    assert (masuda["visits"], masuda["unique"], masuda["continuing"], masuda["new"]) == (
+        "2",
+        "1",
+        "1",
+        "0",
+    )
+    shoyo = row_cells(html, "report-school", "翔陽高校")
+    assert (shoyo["visits"], shoyo["new"], shoyo["no_shows"]) == ("1", "1", "1")
+    none = row_cells(html, "report-school", "none")
+    assert (none["visits"], none["new"]) == ("1", "1")
+    assert "No school" in html
+
+    outcomes = html[html.index('id="report-outcomes"') :]
+    outcomes = outcomes[: outcomes.index("</table>")]
+    assert "Returned to school</th><td" in outcomes
+    assert outcomes.count('class="num">1<') == 1  # one participant returned to school
+
+
+def test_charts_are_inline_svg_with_title_and_description(coordinator_client, data):
+    html = coordinator_client.get(URL).content.decode()
+    for slug in ("month", "kind", "school"):
+        assert f'aria-labelledby="chart-{slug}-title chart-{slug}-desc"' in html
+        assert f'<title id="chart-{slug}-title">' in html
+        assert f'<desc id="chart-{slug}-desc">' in html
+    assert html.count('<svg role="img"') == 3
+    # The month chart: twelve columns, April and May (2 visits each) the tallest.
+    start = html.index('id="chart-month-title"')
+    month_chart = html[start : html.index("</svg>", start)]
+    assert month_chart.count("<rect") == 12
+    assert 'height="150.0"' in month_chart and month_chart.count('height="150.0"') == 2
+    # Nothing drawn by a script or fetched from elsewhere.
+    assert "chart.js" not in html.lower() and "cdn" not in html.lower()
+
+
+def test_choose_another_fiscal_year(coordinator_client, data):
+    html = coordinator_client.get(URL, {"fiscal_year": "2025"}).content.decode()
+    assert figure(html, "figure-total-visits") == "1"
+    assert figure(html, "figure-new") == "1"
+    assert '<option value="2025" selected>' in html
+    assert '<option value="2026"' in html
+
+
+@pytest.mark.parametrize("bad", ["abc", "1800", "99999", "2026.5", "-1", "２０２５", "9" * 400])
+def test_bad_fiscal_year_shows_the_current_one_with_a_message(coordinator_client, data, bad):
+    response = coordinator_client.get(URL, {"fiscal_year": bad})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert figure(html, "figure-total-visits") == "4"
+    assert "Showing fiscal year 2026" in html
+
+
+@pytest.mark.parametrize("bad", ["abc", "1800"])
+def test_bad_fiscal_year_export_falls_back_to_the_current_year(coordinator_client, data, bad):
+    response = coordinator_client.get(URL, {"fiscal_year": bad, "export": "csv"})
+    assert response.status_code == 200
+    assert 'filename="attendance-report-2026.csv"' in response["Content-Disposition"]
+
+
+def read_csv(response) -> list[dict]:
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")  # Excel reads it as UTF-8
+    return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+
+
+def test_csv_export_has_every_figure_with_a_dimension_column(coordinator_client, data):
+    response = coordinator_client.get(URL, {"fiscal_year": "2026", "export": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = read_csv(response)
+    by_key = {(r["Dimension"], r["Key"]): r for r in rows}
+    total = by_key[("total", "total")]
+    assert total["Fiscal year"] == "2026"
+    assert (total["Total visits"], total["Unique participants"]) == ("4", "3")
+    assert (total["Continuing participants"], total["New participants"]) == ("1", "2")
+    assert (total["No-shows"], total["Attended (seat use)"], total["Places (seat use)"]) == (
+        "1",
+        "4",
+        "12",
+    )
+    assert total["Seat use rate"] == "0.333"
+    assert by_key[("month", "2026-05")]["Total visits"] == "2"
+    assert by_key[("kind", "study_space")]["Label"] == "Open study space"
+    assert by_key[("school", "none")]["New participants"] == "1"
+    assert by_key[("outcome", "returned_to_school")]["Unique participants"] == "1"
+    assert by_key[("outcome", "employed")]["Unique participants"] == "0"
+    assert [r["Dimension"] for r in rows].count("month") == 12
+    assert [r["Dimension"] for r in rows].count("kind") == 6
+    assert [r["Dimension"] for r in rows].count("school") == 3
+    assert [r["Dimension"] for r in rows].count("outcome") == 6
+    body = str(rows)
+    for secret in (SECRET_NICKNAME, SECRET_REFERENCE, SECRET_EMAIL, "ビー", "P-B"):
+        assert secret not in body
+
+
+def test_xlsx_export_matches_the_page(coordinator_client, data):
+    response = coordinator_client.get(URL, {"export": "xlsx"})
+    assert response.status_code == 200
+    assert 'filename="attendance-report-2026.xlsx"' in response["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = book.active
+    header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert header[:5] == ["Fiscal year", "Dimension", "Key", "Label", "Total visits"]
+    records = {(r[1], r[2]): dict(zip(header, r, strict=True)) for r in rows}
+    total = records[("total", "total")]
+    assert total["Total visits"] == 4 and total["Unique participants"] == 3
+    assert total["New participants"] == 2 and total["No-shows"] == 1
+    assert total["Seat use rate"] == pytest.approx(0.333)
+    assert records[("school", "益田高校")]["Continuing participants"] == 1
+    cells = " ".join(str(v) for r in rows for v in r)
+    assert SECRET_NICKNAME not in cells and SECRET_REFERENCE not in cells
+
+
+def test_every_export_is_audit_logged_without_personal_data(coordinator_client, data):
+    coordinator_client.get(URL, {"fiscal_year": "2025", "export": "xlsx"})
+    coordinator_client.get(URL, {"export": "csv"})
+    coordinator_client.get(URL)  # viewing is not an export
+    entries = ModelLogEntry.objects.filter(action=EXPORT_REPORT).order_by("pk")
+    assert [(e.data["fiscal_year"], e.data["format"]) for e in entries] == [
+        (2025, "xlsx"),
+        (2026, "csv"),
+    ]
+    assert all(e.user.username == "coord" for e in entries)
+    text = str([(e.label, e.data) for e in entries])
+    for secret in (SECRET_NICKNAME, SECRET_REFERENCE, SECRET_EMAIL):
+        assert secret not in text
+    # The admin's history shows what was exported, in words.
+    formatter = registry.get_formatter(entries[0])
+    with translation.override("en"):
+        assert formatter.format_message(entries[0]) == (
+            "Exported the attendance report of fiscal year 2025 as XLSX"
+        )
+    assert registry.action_exists(EXPORT_REPORT)
+
+
+@pytest.mark.parametrize(
+    ("groups", "superuser", "allowed"),
+    [
+        (["Coordinators"], False, True),
+        (["Staff"], False, True),
+        ([], True, True),
+        (["Editors"], False, False),
+        ([], False, False),
+    ],
+)
+def test_who_may_open_the_report_and_sees_the_menu_item(client, data, groups, superuser, allowed):
+    from django.contrib.auth.models import Permission
+
+    user = make_user(groups=groups, is_superuser=superuser)
+    if not groups and not superuser:  # a student with admin access would still be refused
+        user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user)
+    for params in ({}, {"export": "csv"}, {"export": "xlsx"}):
+        response = client.get(URL, params)
+        if allowed:
+            assert response.status_code == 200
+        else:
+            assert response.status_code in (302, 403)
+            assert not response.has_header("Content-Disposition")
+    menu = client.get("/admin/").content.decode()
+    assert ('"attendance-report"' in menu) == allowed
+    if not allowed:
+        assert not ModelLogEntry.objects.filter(action=EXPORT_REPORT).exists()
+
+
+def test_anonymous_is_sent_to_the_login(client, data):
+    response = client.get(URL, {"export": "xlsx"})
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
