@@ -33,7 +33,7 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read {file}: {exc.strerror or exc}") from exc
 
         show_progress = verbosity >= 1 and data.count(b"\n") >= PROGRESS_MIN_ROWS
-        last = {"check": -1, "import": -1}
+        last = {"check": 0, "import": 0}
 
         def progress(stage: str, done: int, total: int) -> None:
             if not show_progress or not total:
