@@ -6,20 +6,22 @@ page and `manage.py attendance_report` all call it, so they cannot disagree.
 
 Everything is computed in the database in a fixed number of queries (the same at a thousand
 rows and at a few hundred thousand). Attendance rows carry their local date, fiscal year and
-month as plain columns, so grouping needs no time-zone arithmetic in SQL. Distinct counts
-(unique, continuing) are not additive, so each breakdown has its own grouped query; counts of
-rows and of first visits are additive and are summed from one finer grouping.
+month as plain columns, so grouping needs no time-zone arithmetic in SQL.
+
+Breakdowns of people: a participant counts once in each month, kind and school they attended
+(so the rows of a breakdown may add up to more than the total). New participants by month are
+counted once, in the month of their first visit ever; by kind and school, in each they attended.
 """
 
 import datetime as dt
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
 
 from cms.models import School
 from programs.kinds import SupportKind
 
-from ..models import Attendance, Booking, Outcome, Participant, Slot
+from ..models import Attendance, Booking, Outcome, Slot
 from ..models.attendance import fiscal_year_of
 from .time import start_of_day
 
@@ -94,50 +96,26 @@ def fiscal_year_report(fiscal_year: int, *, now: dt.datetime) -> dict:
     rows = _empty_rows(fiscal_year, schools)
     total = _zero()
 
-    # Visits are additive: one grouping by (month, kind, school) gives every breakdown.
-    visits = Attendance.objects.filter(fiscal_year=fiscal_year)
-    for row in visits.order_by().values("month", "kind", "school_id").annotate(n=Count("id")):
-        total["visits"] += row["n"]
-        for dimension, key in zip(
-            DIMENSIONS, (row["month"], row["kind"], row["school_id"]), strict=True
-        ):
-            rows[dimension].setdefault(key, _zero())["visits"] += row["n"]
-
-    # Unique and continuing participants are distinct counts, which do not add up across
-    # breakdowns: one query counts them for the total and every breakdown at once.
-    for dimension, key, unique, continuing in _distinct_participants(fiscal_year):
+    # Visits, unique, continuing and new participants, and visits on booked slots: one query
+    # for the total and every breakdown (see ATTENDANCE_SQL).
+    for dimension, key, unique, continuing, new, visits, in_slots in _attendance_figures(
+        fiscal_year, first_day
+    ):
         if dimension == "total":
-            total["unique"], total["continuing"] = unique, continuing
+            target = total
+        elif dimension == "new_month":
+            rows["month"].setdefault(int(key), _zero())["new"] = new
             continue
-        if dimension == "month":
-            key = int(key)
-        elif dimension == "school":
-            key = int(key) if key is not None else None
-        target = rows[dimension].setdefault(key, _zero())
-        target["unique"], target["continuing"] = unique, continuing
-
-    # New participants: first attendance ever within the year, counted once each, in the month,
-    # kind and school of that first visit.
-    first_visit = Attendance.objects.filter(participant=OuterRef("pk")).order_by("date", "pk")
-    new = (
-        Participant.objects.filter(pk__in=visits.values("participant_id"))
-        .annotate(
-            first_date=Subquery(first_visit.values("date")[:1]),
-            first_month=Subquery(first_visit.values("month")[:1]),
-            first_kind=Subquery(first_visit.values("kind")[:1]),
-            first_school=Subquery(first_visit.values("school_id")[:1]),
-        )
-        .filter(first_date__gte=first_day, first_date__lte=last_day)
-        .order_by()
-        .values("first_month", "first_kind", "first_school")
-        .annotate(n=Count("id"))
-    )
-    for row in new:
-        total["new"] += row["n"]
-        for dimension, key in zip(
-            DIMENSIONS, (row["first_month"], row["first_kind"], row["first_school"]), strict=True
-        ):
-            rows[dimension].setdefault(key, _zero())["new"] += row["n"]
+        else:
+            if dimension == "month":
+                key = int(key)
+            elif dimension == "school":
+                key = int(key) if key is not None else None
+            target = rows[dimension].setdefault(key, _zero())
+        target["unique"], target["continuing"], target["visits"] = unique, continuing, visits
+        target["attended_in_slots"] = in_slots
+        if dimension != "month":
+            target["new"] = new
 
     # No-shows: confirmed bookings of slots that have ended with nobody checked in.
     year_start, year_end = start_of_day(first_day), start_of_day(last_day + dt.timedelta(days=1))
@@ -163,11 +141,11 @@ def fiscal_year_report(fiscal_year: int, *, now: dt.datetime) -> dict:
         for dimension, key in zip(DIMENSIONS, (row["m"], row["k"], row["s"]), strict=True):
             rows[dimension].setdefault(key, _zero())["no_shows"] += row["n"]
 
-    # Seat use: attendance on slots held (not cancelled or closed) over their places.
+    # Seat use: visits on slots over the places of the slots held so far (started, not
+    # cancelled or closed). Check-in is only possible on such slots, so no join is needed.
     held = Slot.objects.filter(
         start__gte=year_start,
-        start__lt=year_end,
-        end__lte=now,
+        start__lt=min(year_end, now),
         status=Slot.Status.OPEN,
         closure__isnull=True,
     )
@@ -186,21 +164,6 @@ def fiscal_year_report(fiscal_year: int, *, now: dt.datetime) -> dict:
             total["program_sessions_held"] += row["sessions"]
         rows["month"].setdefault(row["m"], _zero())["capacity"] += row["places"]
         rows["kind"].setdefault(row["k"], _zero())["capacity"] += row["places"]
-    attended = (
-        visits.filter(
-            slot__isnull=False,
-            slot__end__lte=now,
-            slot__status=Slot.Status.OPEN,
-            slot__closure__isnull=True,
-        )
-        .order_by()
-        .values("month", "kind")
-        .annotate(n=Count("id"))
-    )
-    for row in attended:
-        total["attended_in_slots"] += row["n"]
-        rows["month"].setdefault(row["month"], _zero())["attended_in_slots"] += row["n"]
-        rows["kind"].setdefault(row["kind"], _zero())["attended_in_slots"] += row["n"]
 
     outcomes = Outcome.objects.filter(fiscal_year=fiscal_year).aggregate(
         **{flag: Count("id", filter=Q(**{flag: True})) for flag in Outcome.FLAGS}
@@ -241,38 +204,63 @@ def fiscal_year_report(fiscal_year: int, *, now: dt.datetime) -> dict:
     }
 
 
-# Django's ORM would need one COUNT(DISTINCT ...) query per breakdown, each scanning the year and
+# Django's ORM needs one COUNT(DISTINCT ...) query per breakdown, each scanning the year and
 # re-evaluating the previous-year subquery (measured: 4 × 80–130 ms at 200,000 rows on
-# PostgreSQL). Here the year is read once, the distinct (participant, key) pairs of every
-# breakdown are stacked with UNION ALL and joined once to last year's participants. Plain SQL
-# that PostgreSQL and SQLite both run; table names come from the models.
-DISTINCT_SQL = """
+# PostgreSQL). Here the year is read once and folded to one row per participant, month, kind
+# and school; the distinct (participant, key) pairs of every breakdown are stacked with UNION ALL
+# and joined once to last year's participants and to this year's newcomers (no attendance
+# before 1 April). Plain SQL that PostgreSQL and SQLite both run; table names come from models.
+ATTENDANCE_SQL = """
 WITH cur AS (
-    SELECT participant_id, month, kind, school_id FROM {attendance} WHERE fiscal_year = %s
+    SELECT participant_id, month, kind, school_id, COUNT(*) AS n,
+           SUM(CASE WHEN slot_id IS NULL THEN 0 ELSE 1 END) AS s
+    FROM {attendance} WHERE fiscal_year = %s
+    GROUP BY participant_id, month, kind, school_id
 ),
 prev AS (
     SELECT DISTINCT participant_id FROM {attendance} WHERE fiscal_year = %s
 ),
+newcomers AS (
+    SELECT DISTINCT participant_id FROM cur WHERE NOT EXISTS (
+        SELECT 1 FROM {attendance} earlier
+        WHERE earlier.participant_id = cur.participant_id AND earlier.date < %s
+    )
+),
 pairs AS (
-    SELECT DISTINCT 'total' AS dim, '' AS k, participant_id FROM cur
+    SELECT 'total' AS dim, '' AS k, participant_id, SUM(n) AS n, SUM(s) AS s
+    FROM cur GROUP BY participant_id
     UNION ALL
-    SELECT DISTINCT 'month', CAST(month AS VARCHAR(12)), participant_id FROM cur
+    SELECT 'month', CAST(month AS VARCHAR(12)), participant_id, SUM(n), SUM(s)
+    FROM cur GROUP BY month, participant_id
     UNION ALL
-    SELECT DISTINCT 'kind', kind, participant_id FROM cur
+    SELECT 'kind', kind, participant_id, SUM(n), SUM(s)
+    FROM cur GROUP BY kind, participant_id
     UNION ALL
-    SELECT DISTINCT 'school', CAST(school_id AS VARCHAR(24)), participant_id FROM cur
+    SELECT 'school', CAST(school_id AS VARCHAR(24)), participant_id, SUM(n), SUM(s)
+    FROM cur GROUP BY school_id, participant_id
+    UNION ALL
+    SELECT 'new_month', CAST(MIN(month) AS VARCHAR(12)), participant_id, 0, 0
+    FROM cur WHERE participant_id IN (SELECT participant_id FROM newcomers)
+    GROUP BY participant_id
 )
-SELECT pairs.dim, pairs.k, COUNT(*), COUNT(prev.participant_id)
-FROM pairs LEFT JOIN prev ON prev.participant_id = pairs.participant_id
+SELECT pairs.dim, pairs.k, COUNT(*), COUNT(prev.participant_id),
+       COUNT(newcomers.participant_id), SUM(pairs.n), SUM(pairs.s)
+FROM pairs
+LEFT JOIN prev ON prev.participant_id = pairs.participant_id
+LEFT JOIN newcomers ON newcomers.participant_id = pairs.participant_id
 GROUP BY pairs.dim, pairs.k
 """
 
 
-def _distinct_participants(fiscal_year: int) -> list[tuple]:
-    sql = DISTINCT_SQL.format(attendance=Attendance._meta.db_table)
+def _attendance_figures(fiscal_year: int, first_day: dt.date) -> list[tuple]:
+    """Rows of (dimension, key, unique, continuing, new, visits, visits on slots)."""
+    sql = ATTENDANCE_SQL.format(attendance=Attendance._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [fiscal_year, fiscal_year - 1])
-        return cursor.fetchall()
+        cursor.execute(sql, [fiscal_year, fiscal_year - 1, first_day])
+        return [
+            (dim, key, unique, continuing, new, int(visits or 0), int(in_slots or 0))
+            for dim, key, unique, continuing, new, visits, in_slots in cursor.fetchall()
+        ]
 
 
 def _seat_use(row: dict) -> dict:
