@@ -212,19 +212,19 @@ def fiscal_year_report(fiscal_year: int, *, now: dt.datetime) -> dict:
 # any earlier fiscal year). Plain SQL that PostgreSQL and SQLite both run; table names come
 # from the models.
 ATTENDANCE_SQL = """
-WITH cur AS (
+WITH cur AS MATERIALIZED (
     SELECT participant_id, month, kind, school_id, COUNT(*) AS n,
            SUM(CASE WHEN slot_id IS NULL THEN 0 ELSE 1 END) AS s
     FROM {attendance} WHERE fiscal_year = %s
     GROUP BY participant_id, month, kind, school_id
 ),
-prev AS (
+prev AS MATERIALIZED (
     SELECT DISTINCT participant_id FROM {attendance} WHERE fiscal_year = %s
 ),
 earlier AS (
     SELECT DISTINCT participant_id FROM {attendance} WHERE fiscal_year < %s
 ),
-newcomers AS (
+newcomers AS MATERIALIZED (
     SELECT DISTINCT participant_id FROM cur
     WHERE participant_id NOT IN (SELECT participant_id FROM earlier)
 ),
