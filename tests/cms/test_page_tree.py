@@ -3,7 +3,7 @@
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
-from cms.models import ContentPage, HomePage
+from cms.models import ContentPage, HomePage, ImpactPage
 from programs.models import ProgramIndexPage, ProgramPage
 from tests.factories import get_home, make_program_index
 
@@ -11,11 +11,18 @@ from tests.factories import get_home, make_program_index
 class PageTreeTests(WagtailPageTestCase):
     def test_home_page(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})
-        self.assertAllowedSubpageTypes(HomePage, {ProgramIndexPage, ContentPage})
+        self.assertAllowedSubpageTypes(HomePage, {ProgramIndexPage, ContentPage, ImpactPage})
         self.assertCanCreateAt(Page, HomePage)
         self.assertCanNotCreateAt(HomePage, HomePage)
         self.assertCanNotCreateAt(ContentPage, HomePage)
         self.assertCanNotCreateAt(ProgramIndexPage, HomePage)
+
+    def test_impact_page(self):
+        self.assertAllowedParentPageTypes(ImpactPage, {HomePage})
+        self.assertAllowedSubpageTypes(ImpactPage, set())
+        self.assertCanCreateAt(HomePage, ImpactPage)
+        self.assertCanNotCreateAt(ContentPage, ImpactPage)
+        self.assertCanNotCreateAt(Page, ImpactPage)
 
     def test_content_page(self):
         self.assertAllowedParentPageTypes(ContentPage, {HomePage, ContentPage})
