@@ -81,7 +81,7 @@ class Attendance(models.Model):
             models.Index(fields=["fiscal_year", "month"]),
             # Covers the yearly report's scans: PostgreSQL can answer them from the index alone.
             models.Index(
-                fields=["fiscal_year", "participant", "month", "kind", "school"],
+                fields=["fiscal_year", "participant", "month", "kind", "school", "slot"],
                 name="attendance_report_cover",
             ),
             models.Index(fields=["participant", "date"]),
