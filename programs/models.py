@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from recurrence.fields import RecurrenceField
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -51,6 +52,19 @@ class ProgramIndexPage(SharePageMixin, Page):
             programs=page,
         )
         return context
+
+
+class ProgramPageForm(WagtailAdminPageForm):
+    """Saving a draft, by hand or by Wagtail's autosave, defers required fields: it defers the
+    checks in ProgramPage.clean() of what a published programme needs too. Otherwise every
+    autosave of a new programme fails until its place and start time are filled in."""
+
+    def _post_clean(self):
+        self.instance.defer_publish_checks = self.is_deferred_validation
+        try:
+            super()._post_clean()
+        finally:
+            self.instance.defer_publish_checks = False
 
 
 class ProgramPage(SharePageMixin, BookingRules, Page):
@@ -144,6 +158,8 @@ class ProgramPage(SharePageMixin, BookingRules, Page):
 
     parent_page_types = ["programs.ProgramIndexPage"]
     subpage_types = []
+    base_form_class = ProgramPageForm
+    defer_publish_checks = False
 
     class Meta:
         verbose_name = _("programme")
@@ -156,10 +172,12 @@ class ProgramPage(SharePageMixin, BookingRules, Page):
         errors = {}
         if self.age_min and self.age_max and self.age_min > self.age_max:
             errors["age_max"] = _("The maximum age must not be below the minimum age.")
-        if self.schedule and (self.schedule.rrules or self.schedule.rdates) and not self.start_time:
-            errors["start_time"] = _("A regular schedule needs a start time.")
-        if self.kind != ProgramKind.ONLINE and not self.place:
-            errors["place"] = _("Say where it takes place.")
+        if not self.defer_publish_checks:
+            rules = self.schedule and (self.schedule.rrules or self.schedule.rdates)
+            if rules and not self.start_time:
+                errors["start_time"] = _("A regular schedule needs a start time.")
+            if self.kind != ProgramKind.ONLINE and not self.place:
+                errors["place"] = _("Say where it takes place.")
         if errors:
             raise ValidationError(errors)
 

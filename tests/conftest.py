@@ -31,7 +31,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} is not installed"))
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     # Playwright cannot download its own browser here: drive Debian's chromium. The flags keep
     # it from calling out to Google's services, which a closed network refuses.
