@@ -7,6 +7,16 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
+# A student's phone (iPhone-sized, touch, Japanese, Japan time): the viewport most visitors have.
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "ja-JP",
+    "timezone_id": "Asia/Tokyo",
+}
+
 # Schemes that never leave the browser: inline images and the like.
 LOCAL_SCHEMES = {"data", "blob", "about"}
 

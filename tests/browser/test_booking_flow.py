@@ -15,21 +15,12 @@ from django.core import mail
 from booking.models import Booking
 from booking.services.time import local_date
 from tests.booking_ui.factories import days_ahead, make_slot, make_space, make_student
-from tests.browser.support import BrowserWatch, save_screenshot
+from tests.browser.support import PHONE, BrowserWatch, save_screenshot
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 3,
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "ja-JP",
-    "timezone_id": "Asia/Tokyo",
-}
 PASSWORD = "takatsu-gawa-2026"
 
 

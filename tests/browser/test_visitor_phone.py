@@ -7,22 +7,13 @@ import recurrence
 from django.utils import timezone
 
 from programs.schedule import local_zone, upcoming_sessions
-from tests.browser.support import save_screenshot
+from tests.browser.support import PHONE, save_screenshot
 from tests.factories import make_program, make_program_index
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 3,
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "ja-JP",
-    "timezone_id": "Asia/Tokyo",
-}
 
 
 def weekly(*days):
