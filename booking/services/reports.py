@@ -16,7 +16,7 @@ counted once, in the month of their first visit ever; by kind and school, in eac
 import datetime as dt
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Sum, Value, When
 
 from cms.models import School
 from programs.kinds import SupportKind
@@ -125,8 +125,10 @@ def fiscal_year_report(fiscal_year: int, *, now: dt.datetime) -> dict:
             slot__start__gte=year_start,
             slot__start__lt=year_end,
             slot__end__lte=now,
-            attendance__isnull=True,
         )
+        # NOT EXISTS in WHERE plans as an anti-join probing attendance's booking index; the
+        # LEFT JOIN ... IS NULL form read the whole attendance table.
+        .exclude(Exists(Attendance.objects.filter(booking_id=OuterRef("pk"))))
         .annotate(
             m=_month_case("slot__start", fiscal_year),
             k=_slot_kind("slot__"),
