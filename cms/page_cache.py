@@ -38,7 +38,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
 from booking.services.cache import KEY as AVAILABILITY_KEY
-from booking.services.cache import availability_version
+from booking.services.cache import availability_version, bump_version, read_version
 
 PAGES_VERSION_KEY = "pagecache:pages-version"
 HEADER = "X-Page-Cache"
@@ -91,19 +91,12 @@ def enabled() -> bool:
 
 
 def pages_version() -> int:
-    version = cache.get(PAGES_VERSION_KEY)
-    if version is None:
-        cache.add(PAGES_VERSION_KEY, 1, timeout=None)
-        version = cache.get(PAGES_VERSION_KEY, 1)
-    return version
+    return read_version(PAGES_VERSION_KEY)
 
 
 def bump_pages_version(**kwargs) -> None:
     """Invalidate every cached page (a signal receiver, hence **kwargs)."""
-    try:
-        cache.incr(PAGES_VERSION_KEY)
-    except ValueError:
-        cache.set(PAGES_VERSION_KEY, 2, timeout=None)
+    bump_version(PAGES_VERSION_KEY)
 
 
 def policy_for_page(page) -> Policy | None:

@@ -73,8 +73,10 @@ def make_content_page(parent=None, **kwargs):
     return page
 
 
-def make_user(username=None, *, groups=(), password="test-pass", **kwargs):  # noqa: S107
-    """A user in the given role groups (by name); pass is_superuser=True for an administrator."""
+def make_user(username=None, *, groups=(), password="test-pass", admin_language=None, **kwargs):  # noqa: S107
+    """A user in the given role groups (by name); pass is_superuser=True for an administrator.
+    `admin_language="en"` makes Wagtail's admin speak English to them, so tests can read its
+    messages whatever the Japanese catalogue says."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
@@ -87,6 +89,12 @@ def make_user(username=None, *, groups=(), password="test-pass", **kwargs):  # n
     )
     for name in groups:
         user.groups.add(Group.objects.get(name=name))
+    if admin_language:
+        from wagtail.users.models import UserProfile
+
+        profile = UserProfile.get_for_user(user)
+        profile.preferred_language = admin_language
+        profile.save()
     return user
 
 

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .participants import Participant
-from .spaces import Closure, StudySpace
+from .spaces import SPACE_XOR_PROGRAM, Closure, StudySpace
 
 # Booking codes are read aloud and typed at the desk: no 0/O or 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -50,8 +50,7 @@ class Slot(models.Model):
         indexes = [models.Index(fields=["start"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(space__isnull=False, program__isnull=True)
-                | Q(space__isnull=True, program__isnull=False),
+                condition=SPACE_XOR_PROGRAM,
                 name="slot_one_owner",
             ),
             models.CheckConstraint(

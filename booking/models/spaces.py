@@ -11,6 +11,11 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 
 from ..fields import WEEKDAY_CHOICES, WeekdaysField
 
+# Slots and closures belong to exactly one study space or one programme.
+SPACE_XOR_PROGRAM = Q(space__isnull=False, program__isnull=True) | Q(
+    space__isnull=True, program__isnull=False
+)
+
 
 class BookingRules(models.Model):
     """Booking rules shared by study spaces and programmes, with the defaults the city chose."""
@@ -140,8 +145,7 @@ class Closure(models.Model):
         ordering = ["-first_day"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(space__isnull=False, program__isnull=True)
-                | Q(space__isnull=True, program__isnull=False),
+                condition=SPACE_XOR_PROGRAM,
                 name="closure_one_target",
             ),
             models.CheckConstraint(

@@ -12,19 +12,25 @@ from django.db import transaction
 KEY = "booking:availability-version"
 
 
-def availability_version() -> int:
-    version = cache.get(KEY)
+def read_version(key: str) -> int:
+    """A counter in the shared cache that never expires; it starts at 1."""
+    version = cache.get(key)
     if version is None:
-        cache.add(KEY, 1, timeout=None)
-        version = cache.get(KEY, 1)
+        cache.add(key, 1, timeout=None)
+        version = cache.get(key, 1)
     return version
 
 
-def bump_availability() -> None:
-    def bump():
-        try:
-            cache.incr(KEY)
-        except ValueError:
-            cache.set(KEY, 2, timeout=None)
+def bump_version(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # evicted or never read: any value other than the old one will do
+        cache.set(key, 2, timeout=None)
 
-    transaction.on_commit(bump)
+
+def availability_version() -> int:
+    return read_version(KEY)
+
+
+def bump_availability() -> None:
+    transaction.on_commit(lambda: bump_version(KEY))

@@ -1,11 +1,8 @@
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
+from programs.schedule import local_zone
 
-
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
+__all__ = ["local_date", "local_zone", "start_of_day"]
 
 
 def local_date(moment: dt.datetime) -> dt.date:

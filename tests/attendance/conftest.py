@@ -15,14 +15,7 @@ def frozen_now(monkeypatch):
 
 @pytest.fixture
 def staff(db):
-    # The admin speaks English to this user, so tests can read its messages.
-    from wagtail.users.models import UserProfile
-
-    user = make_user("desk-staff", groups=["Staff"])
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    return user
+    return make_user("desk-staff", groups=["Staff"], admin_language="en")
 
 
 @pytest.fixture

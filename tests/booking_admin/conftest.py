@@ -5,15 +5,7 @@ from tests.factories import make_user
 
 @pytest.fixture
 def staff(db):
-    # The admin speaks English to this user, so that tests can read its messages whatever the
-    # Japanese catalogue says.
-    from wagtail.users.models import UserProfile
-
-    user = make_user("staffer", groups=["Staff"])
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    return user
+    return make_user("staffer", groups=["Staff"], admin_language="en")
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 personal or in the wrong language."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -14,14 +13,6 @@ from cms.page_cache import HEADER
 from tests.factories import get_home, make_program
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_ENABLED = True
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def make_content_page(parent=None, *, slug="access", title="アクセス"):

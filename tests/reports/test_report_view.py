@@ -31,18 +31,9 @@ def data():
     return make_report_data()
 
 
-def english(user):
-    from wagtail.users.models import UserProfile
-
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    return user
-
-
 @pytest.fixture
 def coordinator_client(client):
-    client.force_login(english(make_user("coord", groups=["Coordinators"])))
+    client.force_login(make_user("coord", groups=["Coordinators"], admin_language="en"))
     return client
 
 
