@@ -341,11 +341,8 @@ def _participant(request) -> Participant | None:
     summary="Book a place (or a waiting-list place with waitlist=true)",
 )
 def create_booking(request, payload: BookingIn):
-    participant = _participant(request)
-    if participant is None:
-        raise BookingError("no_profile")
     booking = services.book(
-        payload.slot_id, participant, now=timezone.now(), waitlist=payload.waitlist
+        payload.slot_id, user=request.user, now=timezone.now(), waitlist=payload.waitlist
     )
     return Status(201, {"id": booking.pk, "slot_id": booking.slot_id, "status": booking.status})
 
@@ -393,13 +390,10 @@ def list_my_bookings(request):
     summary="Cancel one of my bookings",
 )
 def cancel_booking(request, booking_id: int = Path(..., ge=1, le=MAX_ID)):
-    participant = _participant(request)
-    booking = (
-        Booking.objects.filter(pk=booking_id, participant=participant).first()
-        if participant
-        else None
-    )
-    if booking is None:
-        raise ApiError(404, "not_found", API_MESSAGES["booking_not_found"])
-    services.cancel(booking, now=timezone.now())
+    try:
+        services.cancel(booking_id, user=request.user, now=timezone.now())
+    except BookingError as error:
+        if error.code == "not_found":  # no such booking, or someone else's: the same answer
+            raise ApiError(404, "not_found", API_MESSAGES["booking_not_found"]) from error
+        raise
     return Status(204, None)

@@ -145,14 +145,13 @@ def book_slot(request, slot_id):
     back = safe_next(request, owner_url)
     if not request.user.is_authenticated:
         return redirect_to_login(back)
-    participant = participant_of(request.user)
-    if participant is None:
-        messages.info(request, _("Please finish your profile first. It takes a minute."))
-        return redirect(f"{reverse('complete_profile')}?{urlencode({'next': back})}")
     waitlist = request.POST.get("waitlist") == "1"
     try:
-        booking = book(slot.pk, participant, now=timezone.now(), waitlist=waitlist)
+        booking = book(slot.pk, user=request.user, now=timezone.now(), waitlist=waitlist)
     except BookingError as error:
+        if error.code == "no_profile":
+            messages.info(request, _("Please finish your profile first. It takes a minute."))
+            return redirect(f"{reverse('complete_profile')}?{urlencode({'next': back})}")
         messages.error(request, error.message)
         return redirect(back)
     if booking.status == Booking.Status.WAITLISTED:

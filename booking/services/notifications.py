@@ -1,5 +1,12 @@
 """Mail to participants. Always sent after the transaction commits, never under a lock, and a
-failing mail server never undoes a booking: errors are logged, not raised."""
+failing mail server never undoes a booking: errors are logged, not raised.
+
+The mail is a task (django-tasks) on the `mail` backend. In production that is the database
+backend, a transactional outbox: the task row is inserted in the booking's own transaction, so
+it exists exactly when the booking does, and `manage.py db_worker` renders and sends it. The
+request pays one INSERT instead of rendering the mail and talking to the mail server. In
+development and tests the backend runs the task in-process, once the transaction commits.
+"""
 
 import logging
 
@@ -9,6 +16,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
+from django_tasks_db import DatabaseBackend
 
 logger = logging.getLogger(__name__)
 
@@ -23,29 +32,49 @@ SUBJECTS = {
 }
 
 
-def booking_changed(booking, event: str, **extra) -> None:
-    """Queue the mail for `event` about `booking` until the surrounding transaction commits."""
-    transaction.on_commit(lambda: send_booking_mail(booking.pk, event, **extra))
+def booking_changed(booking, event: str) -> None:
+    """Send the mail for `event` about `booking` once the surrounding transaction commits."""
+    if isinstance(booking_mail.get_backend(), DatabaseBackend):
+        # The outbox row commits (or rolls back) with the booking; the worker cannot see it
+        # before the commit.
+        booking_mail.enqueue(booking.pk, event)
+    else:
+        transaction.on_commit(lambda: booking_mail.enqueue(booking.pk, event))
 
 
-def send_booking_mail(booking_id: int, event: str, **extra) -> bool:
+@task(backend="mail")
+def booking_mail(booking_id: int, event: str) -> bool:
+    return send_booking_mail(booking_id, event)
+
+
+def send_booking_mail(booking_id: int, event: str) -> bool:
+    from programs.models import ProgramPage
+
     from ..models import Booking
 
     try:
+        # The programme page is read on its own: joined here with all of Wagtail's page
+        # columns, it made this query cost more to plan than everything else in the mail.
         booking = Booking.objects.select_related(
-            "participant__user", "slot__space", "slot__program", "slot__closure"
+            "participant__user", "slot__space", "slot__closure"
         ).get(pk=booking_id)
         participant = booking.participant
         if not participant.email:
             return False
+        slot = booking.slot
+        if slot.space_id:
+            title, place = slot.space.name, slot.space.place
+        else:
+            title, place = ProgramPage.objects.values_list("title", "place").get(pk=slot.program_id)
         # Japanese for everyone; people who chose English get the English text first.
         languages = ["en", "ja"] if participant.language == "en" else ["ja"]
         context = {
             "booking": booking,
-            "slot": booking.slot,
+            "slot": slot,
+            "title": title,
+            "place": place,
             "event": event,
             "site_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/"),
-            **extra,
         }
         parts = []
         for language in languages:

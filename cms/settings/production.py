@@ -54,6 +54,14 @@ DEFAULT_FROM_EMAIL = require_env("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAILADMIN_BASE_URL = require_env("WAGTAILADMIN_BASE_URL")
 
+# Participant mail goes through a database outbox: a booking request only inserts the task row
+# in its own transaction, and `manage.py db_worker --backend mail` (a second process beside
+# gunicorn) renders and sends it. See booking/services/notifications.py and the README.
+TASKS = {  # noqa: F811
+    **TASKS,  # noqa: F405
+    "mail": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+
 MIDDLEWARE = [  # noqa: F405
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

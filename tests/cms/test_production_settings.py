@@ -75,7 +75,8 @@ def test_production_settings_values(tmp_path):
         "from django.conf import settings as s;"
         "print(s.DEBUG, s.ALLOWED_HOSTS, s.CSRF_TRUSTED_ORIGINS, s.SESSION_COOKIE_SECURE,"
         " s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS > 0,"
-        " s.DATABASES['default']['ENGINE'], s.EMAIL_HOST, s.MANABIBA_ENV)"
+        " s.DATABASES['default']['ENGINE'], s.EMAIL_HOST, s.MANABIBA_ENV,"
+        " s.TASKS['mail']['BACKEND'])"
     )
     env = production_env(tmp_path, ALLOWED_HOSTS="manabiba.example.jp, www.example.jp")
     result = run(["-c", "import django; django.setup();" + code], env)
@@ -83,7 +84,7 @@ def test_production_settings_values(tmp_path):
     assert result.stdout.split("\n")[0] == (
         "False ['manabiba.example.jp', 'www.example.jp'] "
         "['https://manabiba.example.jp', 'https://www.example.jp'] True True True True "
-        "django.db.backends.sqlite3 smtp.example.jp production"
+        "django.db.backends.sqlite3 smtp.example.jp production django_tasks_db.DatabaseBackend"
     )
 
 

@@ -1,0 +1,113 @@
+"""Production's mail outbox: the mail task is a row written in the booking's own transaction
+(django-tasks-db), and `manage.py db_worker --backend mail` sends it."""
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import transaction
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from booking.models import Booking
+from booking.services import BookingError, book, cancel
+from tests.booking.factories import NOW, make_participant, make_slot
+
+pytestmark = pytest.mark.django_db
+
+MAIL_TASK = "booking.services.notifications.booking_mail"
+
+
+@pytest.fixture(autouse=True)
+def outbox_backend(settings):
+    settings.TASKS = {
+        **settings.TASKS,
+        "mail": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    }
+
+
+def queued() -> list[list]:
+    return [
+        task.args_kwargs["args"]
+        for task in DBTaskResult.objects.filter(task_path=MAIL_TASK).order_by("enqueued_at")
+    ]
+
+
+def run_worker() -> None:
+    call_command(
+        "db_worker",
+        "--backend",
+        "mail",
+        "--batch",
+        "--no-startup-delay",
+        "--no-reload",
+        verbosity=0,
+    )
+
+
+def test_a_booking_writes_its_mail_task_and_sends_nothing_itself():
+    booking = book(make_slot(capacity=2).pk, make_participant(), now=NOW)
+    assert queued() == [[booking.pk, "confirmed"]]
+    assert mail.outbox == []
+
+
+def test_the_mail_task_rolls_back_with_the_booking():
+    slot = make_slot(capacity=2)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        book(slot.pk, make_participant(), now=NOW)
+        raise RuntimeError("anything after the booking fails")
+    assert not Booking.objects.exists()
+    assert queued() == []
+
+
+def test_a_refused_booking_queues_no_mail():
+    slot = make_slot(capacity=1)
+    book(slot.pk, make_participant(), now=NOW)
+    with pytest.raises(BookingError):
+        book(slot.pk, make_participant(), now=NOW)
+    assert len(queued()) == 1
+
+
+# The worker opens its own transactions (BEGIN EXCLUSIVE on SQLite): these tests commit for
+# real, and `serialized_rollback` restores what the migrations created afterwards.
+worker_test = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@worker_test
+def test_the_worker_sends_every_mail_once_in_the_participants_language():
+    slot = make_slot(capacity=1)
+    first = book(slot.pk, make_participant(), now=NOW)
+    waiting = book(slot.pk, make_participant(language="en"), now=NOW, waitlist=True)
+    cancel(first, now=NOW)
+    assert [event for _pk, event in queued()] == [
+        "confirmed",
+        "waitlisted",
+        "cancelled",
+        "promoted",
+    ]
+    assert mail.outbox == []
+
+    run_worker()
+    assert len(mail.outbox) == 4
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {
+        TaskResultStatus.SUCCESSFUL
+    }
+    promoted = mail.outbox[-1]
+    assert promoted.to == [waiting.participant.email]
+    assert promoted.subject.endswith("A place opened up: your booking is confirmed")
+    assert waiting.code in promoted.body
+    english, japanese = promoted.body.split("----------")  # English first, then Japanese
+    assert "a place opened up, and your booking is now confirmed" in english
+    assert "席が空いたので、予約が確定しました。" in japanese
+
+    run_worker()  # nothing left to send
+    assert len(mail.outbox) == 4
+
+
+@worker_test
+def test_a_failing_mail_server_in_the_worker_keeps_the_booking(settings):
+    settings.EMAIL_BACKEND = "tests.booking.test_services.ExplodingBackend"
+    booking = book(make_slot(capacity=1).pk, make_participant(), now=NOW)
+    run_worker()
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+    assert mail.outbox == []
