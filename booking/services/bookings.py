@@ -156,10 +156,10 @@ def cancel(booking: Booking | int, *, now: dt.datetime, user=None) -> Booking:
             .filter(Q(pk=booking_id) | Q(status=Booking.Status.WAITLISTED))
             .order_by("created_at", "pk")
         )
-        if not any(row.pk == booking_id for row in rows):
+        booking = next((row for row in rows if row.pk == booking_id), None)
+        if booking is None:
             raise BookingError("not_found")
-        slot = rows[0].slot
-        booking = next(row for row in rows if row.pk == booking_id)
+        slot = booking.slot
         if booking.status not in Booking.ACTIVE:
             raise BookingError("not_active")
         if slot.start <= now:

@@ -216,8 +216,8 @@ def fiscal_year_report(fiscal_year: int, *, now: dt.datetime) -> dict:
 # years of data. The distinct counts by month and kind are then sums over those few thousand
 # rows; by school (not a fixed list) a join of the (school, participant) pairs. Visits are plain
 # sums over `cur`. Plain SQL that PostgreSQL and SQLite both run (measured at 200,000 rows:
-# 80 ms and 115 ms for the whole report); table names come from the models, and the only values
-# written into the text are the year's month numbers and the kinds of support, both constants.
+# 80 ms and 115 ms for the whole report); table names come from the models, every value is a
+# query parameter.
 ATTENDANCE_SQL = """
 WITH cur AS MATERIALIZED (
     SELECT participant_id, month, kind, school_id, COUNT(*) AS n,
