@@ -12,9 +12,10 @@ import threading
 
 import pytest
 from django.db import connections
+from django.utils import timezone
 
 from booking.models import Booking
-from booking.services import BookingError, book
+from booking.services import BookingError, book, cancel, close
 from tests.booking.factories import NOW, at, make_participant, make_slot, make_space
 
 pytestmark = [
@@ -106,3 +107,54 @@ def test_one_student_firing_ten_bookings_gets_exactly_the_limit(on_postgres):
     assert len(done) == 5
     assert refused == ["limit_reached"] * 5
     assert Booking.objects.filter(participant=person, status="confirmed").count() == 5
+
+
+def test_cancellations_and_bookings_racing_on_one_slot_keep_the_waiting_list_order(on_postgres):
+    """Cancelling locks the slot, then the booking and the waiting list, in one statement;
+    booking locks the participant, then the slot. Fired together they finish without a
+    deadlock, nobody is promoted twice, and the waiting list moves up in order."""
+    slot = make_slot(capacity=5)
+    holders = [book(slot.pk, make_participant(), now=NOW) for _ in range(5)]
+    in_line = [book(slot.pk, make_participant(), now=NOW, waitlist=True) for _ in range(8)]
+    newcomers = [make_participant() for _ in range(8)]
+    calls = [lambda b=b: cancel(b.pk, now=NOW, user=None) for b in holders]
+    calls += [lambda p=p: book(slot.pk, p, now=NOW, waitlist=True) for p in newcomers]
+    done, refused, crashed = race(calls)
+    assert crashed == [] and refused == []
+    confirmed = list(slot.bookings.filter(status=Booking.Status.CONFIRMED))
+    assert len(confirmed) == 5
+    # The five who waited longest got the five places: the newcomers queue behind them.
+    assert {b.pk for b in confirmed} == {b.pk for b in in_line[:5]}
+    assert slot.bookings.filter(status=Booking.Status.WAITLISTED).count() == 3 + 8
+
+
+def test_a_student_cancelling_twice_at_once_cancels_once(on_postgres):
+    slot = make_slot(capacity=1)
+    mine = book(slot.pk, make_participant(with_user=True), now=NOW)
+    waiting = book(slot.pk, make_participant(), now=NOW, waitlist=True)
+    user = mine.participant.user
+    done, refused, crashed = race([lambda: cancel(mine.pk, now=NOW, user=user)] * 6)
+    assert crashed == []
+    assert len(done) == 1 and refused == ["not_active"] * 5
+    waiting.refresh_from_db()
+    assert waiting.status == Booking.Status.CONFIRMED
+    assert slot.bookings.filter(status=Booking.Status.CONFIRMED).count() == 1
+
+
+def test_a_closure_racing_with_cancellations_and_bookings_closes_everything(on_postgres):
+    """Closing takes the slots' locks, then their bookings', like cancelling: no deadlock,
+    and whatever ran first, nothing stays active on the closed slot."""
+    space = make_space()
+    slot = make_slot(space, capacity=5)
+    holders = [book(slot.pk, make_participant(), now=NOW) for _ in range(5)]
+    for _ in range(4):
+        book(slot.pk, make_participant(), now=NOW, waitlist=True)
+    day = timezone.localdate(slot.start)
+    calls = [lambda b=b: cancel(b.pk, now=NOW) for b in holders]
+    calls += [lambda: book(slot.pk, make_participant(), now=NOW, waitlist=True) for _ in range(4)]
+    calls.append(lambda: close(space, first_day=day, last_day=day, reason="点検", now=NOW))
+    done, refused, crashed = race(calls)
+    assert crashed == []
+    assert set(refused) <= {"closed", "not_active"}
+    assert not slot.bookings.filter(status__in=Booking.ACTIVE).exists()
+    assert slot.bookings.filter(status=Booking.Status.CANCELLED_BY_CLOSURE).exists()
