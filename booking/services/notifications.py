@@ -42,12 +42,45 @@ def booking_changed(booking, event: str) -> None:
         transaction.on_commit(lambda: booking_mail.enqueue(booking.pk, event))
 
 
+# How often a mail the server refused is tried in all (`resend_failed_mail`).
+MAX_ATTEMPTS = 5
+
+
 @task(backend="mail")
-def booking_mail(booking_id: int, event: str) -> bool:
-    return send_booking_mail(booking_id, event)
+def booking_mail(booking_id: int, event: str, attempt: int = 1) -> bool:
+    """The outbox task. A mail the server refuses fails the task, which the worker keeps with
+    its error; `resend_failed_mail` (cron) queues it again, up to MAX_ATTEMPTS in all."""
+    return send_booking_mail(booking_id, event, raise_errors=True)
 
 
-def send_booking_mail(booking_id: int, event: str) -> bool:
+def resend_failed_mail() -> int:
+    """Queue again every booking mail of the outbox that failed fewer than MAX_ATTEMPTS times
+    (the mail server was down, say). Returns how many. Safe to run repeatedly: a failed task
+    is replaced by its retry in one transaction, and runs that overlap skip each other's rows.
+    Nothing is ever queued where mail is sent in-process (development, tests)."""
+    if not isinstance(booking_mail.get_backend(), DatabaseBackend):
+        return 0
+    from django_tasks_db.models import DBTaskResult
+
+    with transaction.atomic():
+        failed = list(
+            DBTaskResult.objects.failed()
+            .filter(task_path=booking_mail.module_path, backend_name=booking_mail.backend)
+            .select_for_update(skip_locked=True)
+        )
+        retried = []
+        for result in failed:
+            args, kwargs = result.args_kwargs["args"], result.args_kwargs["kwargs"]
+            attempt = kwargs.get("attempt", 1)
+            if attempt < MAX_ATTEMPTS:
+                booking_mail.enqueue(*args, attempt=attempt + 1)
+                retried.append(result.pk)
+        # Given up ones stay, with their error, until `prune_db_task_results` removes them.
+        DBTaskResult.objects.filter(pk__in=retried).delete()
+    return len(retried)
+
+
+def send_booking_mail(booking_id: int, event: str, *, raise_errors: bool = False) -> bool:
     from programs.models import ProgramPage
 
     from ..models import Booking
@@ -55,9 +88,13 @@ def send_booking_mail(booking_id: int, event: str) -> bool:
     try:
         # The programme page is read on its own: joined here with all of Wagtail's page
         # columns, it made this query cost more to plan than everything else in the mail.
-        booking = Booking.objects.select_related(
-            "participant__user", "slot__space", "slot__closure"
-        ).get(pk=booking_id)
+        booking = (
+            Booking.objects.select_related("participant__user", "slot__space", "slot__closure")
+            .filter(pk=booking_id)
+            .first()
+        )
+        if booking is None:  # deleted by hand since it was queued: nothing to tell
+            return False
         participant = booking.participant
         if not participant.email:
             return False
@@ -91,4 +128,6 @@ def send_booking_mail(booking_id: int, event: str) -> bool:
         return True
     except Exception:
         logger.exception("Could not send %s mail for booking %s", event, booking_id)
+        if raise_errors:
+            raise
         return False
