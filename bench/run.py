@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -374,8 +375,9 @@ def run_benchmark(args) -> tuple[list[Row], dict]:
     import django
 
     django.setup()
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.db.models import Count
+    from django_tasks_db.models import DBTaskResult
 
     from bench.seed import prepare
     from booking.services.cache import bump_availability
@@ -389,8 +391,6 @@ def run_benchmark(args) -> tuple[list[Row], dict]:
         bump_availability()
     # Do now the maintenance the preparation's writes would otherwise trigger in the first
     # round (autovacuum, a checkpoint), where it slowed the minimal view by a third.
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
         cursor.execute("CHECKPOINT")
@@ -414,16 +414,11 @@ def run_benchmark(args) -> tuple[list[Row], dict]:
     totals[POST], totals[DELETE] = load.Measurement(POST), load.Measurement(DELETE)
     minimal_by_round = []
 
-    from django_tasks_db.models import DBTaskResult
-
     DBTaskResult.objects.all().delete()
     port = free_port()
     server = start_gunicorn(port, env)
     worker = start_mail_worker(env)
-
-    def settle() -> None:
-        wait_for_mail(DBTaskResult)
-
+    settle = partial(wait_for_mail, DBTaskResult)
     try:
         wait_ready(port, server)
         print(f"gunicorn: {WORKERS} sync workers on 127.0.0.1:{port}", flush=True)

@@ -1,5 +1,6 @@
 """Mail to participants. Always sent after the transaction commits, never under a lock, and a
-failing mail server never undoes a booking: errors are logged, not raised.
+failing mail server never undoes a booking: in the request the error is logged, not raised;
+in production's worker it fails the mail task, which `resend_failed_mail` retries.
 
 The mail is a task (django-tasks) on the `mail` backend. In production that is the database
 backend, a transactional outbox: the task row is inserted in the booking's own transaction, so
@@ -32,9 +33,14 @@ SUBJECTS = {
 }
 
 
+def _outbox() -> bool:
+    """Is mail queued in the database (production) rather than sent in-process?"""
+    return isinstance(booking_mail.get_backend(), DatabaseBackend)
+
+
 def booking_changed(booking, event: str) -> None:
     """Send the mail for `event` about `booking` once the surrounding transaction commits."""
-    if isinstance(booking_mail.get_backend(), DatabaseBackend):
+    if _outbox():
         # The outbox row commits (or rolls back) with the booking; the worker cannot see it
         # before the commit.
         booking_mail.enqueue(booking.pk, event)
@@ -58,7 +64,7 @@ def resend_failed_mail() -> int:
     (the mail server was down, say). Returns how many. Safe to run repeatedly: a failed task
     is replaced by its retry in one transaction, and runs that overlap skip each other's rows.
     Nothing is ever queued where mail is sent in-process (development, tests)."""
-    if not isinstance(booking_mail.get_backend(), DatabaseBackend):
+    if not _outbox():
         return 0
     from django_tasks_db.models import DBTaskResult
 

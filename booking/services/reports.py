@@ -216,7 +216,7 @@ def fiscal_year_report(fiscal_year: int, *, now: dt.datetime) -> dict:
 # years of data. The distinct counts by month and kind are then sums over those few thousand
 # rows; by school (not a fixed list) a join of the (school, participant) pairs. Visits are plain
 # sums over `cur`. Plain SQL that PostgreSQL and SQLite both run (measured at 200,000 rows:
-# 80 ms and 115 ms for the whole report); table names come from the models, every value is a
+# 72–85 ms and 115 ms for the whole report); table names come from the models, every value is a
 # query parameter.
 ATTENDANCE_SQL = """
 WITH cur AS MATERIALIZED (
