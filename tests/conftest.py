@@ -1,12 +1,45 @@
+import datetime as dt
 import os
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
+
+# The moment every test starts from, unless it pins its own: a Wednesday morning in the middle
+# of a fiscal year, in Asia/Tokyo. Never the wall clock, so that the suite cannot pass or fail
+# by the hour it runs. `MANABIBA_TEST_CLOCK` moves it (an ISO datetime with its offset): CI runs
+# the suite a second time at 23:30 JST on 31 March, the last half hour of a fiscal year and the
+# edge of a day. The clock ticks from there, as a real one would.
+DEFAULT_TEST_MOMENT = "2026-06-10T10:00:00+09:00"
+
+
+def test_moment() -> dt.datetime:
+    text = os.environ.get("MANABIBA_TEST_CLOCK") or DEFAULT_TEST_MOMENT
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("Asia/Tokyo"))
+    return moment
+
+
+test_moment.__test__ = False  # a helper, not a test
+
+
+_traveller = time_machine.travel(test_moment(), tick=True)
+
+
+def pytest_configure(config):
+    # From before collection: parameters computed at import time see the pinned clock too.
+    _traveller.start()
+
+
+def pytest_unconfigure(config):
+    _traveller.stop()
 
 
 @pytest.fixture(autouse=True)
