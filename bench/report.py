@@ -111,10 +111,10 @@ def generate_attendance(
     """
     from django.db import transaction
 
-    from booking.models import Attendance, Booking, Outcome, Participant, Slot, StudySpace
-    from booking.models.attendance import fiscal_year_of, month_key
-    from booking.services.time import local_date, start_of_day
-    from cms.models import School
+    from attendance.models import Attendance, Outcome
+    from booking.models import Booking, Participant, Slot, StudySpace
+    from core.models import School
+    from core.time import fiscal_year_of, local_date, month_key, start_of_day
 
     rng = random.Random(seed)
     now = dt.datetime.now(dt.UTC)
@@ -218,7 +218,8 @@ def generate_attendance(
 
 
 def existing_data() -> dict:
-    from booking.models import Attendance, Booking, Participant, Slot
+    from attendance.models import Attendance
+    from booking.models import Booking, Participant, Slot
 
     return {
         "participants": Participant.objects.count(),
@@ -241,7 +242,7 @@ def measure(fiscal_year: int, runs: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from booking.services.reports import fiscal_year_report
+    from attendance.services.reports import fiscal_year_report
 
     now = dt.datetime.now(dt.UTC)
     fiscal_year_report(fiscal_year, now=now)  # warm-up

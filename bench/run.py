@@ -380,8 +380,8 @@ def run_benchmark(args) -> tuple[list[Row], dict]:
     from django_tasks_db.models import DBTaskResult
 
     from bench.seed import prepare
-    from booking.services.cache import bump_availability
     from cms.page_cache import bump_pages_version
+    from core.cache import bump_availability
 
     print("Preparing the database (migrate, collectstatic, seed_demo, bookings)…", flush=True)
     plan = prepare(students=args.students)

@@ -37,10 +37,11 @@ from ninja.security import APIKeyCookie
 from ninja.utils import check_csrf
 from pydantic import BeforeValidator
 
+from core.time import local_zone, start_of_day
+
 from . import services
 from .models import Booking, Participant, Slot
 from .services.errors import BookingError
-from .services.time import local_zone, start_of_day
 
 logger = logging.getLogger(__name__)
 

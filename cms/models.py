@@ -1,7 +1,8 @@
-"""Site-wide pages and reference data: the home page, plain content pages, partner schools and
-the site settings used for sharing links on social media."""
+"""Site-wide pages: the home page, plain content pages, the impact page, and the site settings
+used for sharing links on social media."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -9,31 +10,11 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import BodyBlock
-
-
-class School(models.Model):
-    """A partner school. Participants may also belong to none (not enrolled, or left school)."""
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    short_name = models.CharField(_("short name"), max_length=30, blank=True)
-    is_special_needs = models.BooleanField(_("special-needs school"), default=False)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("short_name"),
-        FieldPanel("is_special_needs"),
-        FieldPanel("sort_order"),
-    ]
-
-    class Meta:
-        ordering = ["sort_order", "name"]
-        verbose_name = _("partner school")
-        verbose_name_plural = _("partner schools")
-
-    def __str__(self) -> str:
-        return self.name
+from attendance.services.impact import public_headline
+from core.blocks import BodyBlock
+from core.pages import SharePageMixin
+from programs.listing import upcoming_programs
+from programs.models import ProgramIndexPage
 
 
 @register_setting(icon="site")
@@ -60,14 +41,6 @@ class SocialSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("social media")
-
-
-class SharePageMixin:
-    """Pages say which image represents them when shared; the meta tags fall back to the
-    site's default share image."""
-
-    def get_share_image(self):
-        return None
 
 
 class HomePage(SharePageMixin, Page):
@@ -100,11 +73,6 @@ class HomePage(SharePageMixin, Page):
         return self.hero_image
 
     def get_context(self, request, *args, **kwargs):
-        from django.utils import timezone
-
-        from programs.listing import upcoming_programs
-        from programs.models import ProgramIndexPage
-
         context = super().get_context(request, *args, **kwargs)
         context["program_index"] = ProgramIndexPage.objects.live().public().first()
         context["upcoming"] = upcoming_programs(now=timezone.now())[:4]
@@ -145,10 +113,6 @@ class ImpactPage(SharePageMixin, Page):
         verbose_name = _("impact page")
 
     def get_context(self, request, *args, **kwargs):
-        from django.utils import timezone
-
-        from booking.services.impact import public_headline
-
         context = super().get_context(request, *args, **kwargs)
         context["headline"] = public_headline(now=timezone.now())
         return context

@@ -12,7 +12,7 @@ rendered:
   when data shown around them changes (sites, social settings, images, study spaces and their
   opening hours);
 - for pages that show places left or the next session, the *availability version*
-  (`booking.services.cache`), bumped after every committed booking, cancellation, closure or
+  (`core.cache`), bumped after every committed booking, cancellation, closure or
   slot change. Such pages also get a short time-to-live, because "next session" moves on as
   time passes even when nobody books.
 
@@ -37,8 +37,8 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
-from booking.services.cache import KEY as AVAILABILITY_KEY
-from booking.services.cache import availability_version, bump_version, read_version
+from core.cache import KEY as AVAILABILITY_KEY
+from core.cache import availability_version, bump_version, read_version
 
 PAGES_VERSION_KEY = "pagecache:pages-version"
 HEADER = "X-Page-Cache"

@@ -15,7 +15,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
-    path("", include("booking.urls")),
+    path("", include("booking.web.urls")),
     # No CSRF token for the language switch: it only sets the visitor's own language cookie (a
     # forged switch harms nobody, and `next` is checked against the host), and a per-visitor
     # token in the header would make every public page uncacheable (cms/page_cache.py).

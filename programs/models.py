@@ -13,11 +13,11 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from booking.models import BookingRules
-from cms.blocks import BodyBlock
-from cms.models import SharePageMixin
+from core.blocks import BodyBlock
+from core.models import BookingRules
+from core.pages import SharePageMixin
 
-from .kinds import ProgramKind
+from .kinds import PROGRAM_KIND_VALUES, PROGRAM_KINDS, SupportKind
 from .listing import upcoming_programs
 from .schedule import upcoming_sessions
 from .widgets import WagtailRecurrenceWidget
@@ -42,12 +42,12 @@ class ProgramIndexPage(SharePageMixin, Page):
         # Unknown kinds and page numbers fall back to a normal page: these links are shared and
         # typed by hand, and a mistyped one must never end in an error.
         kind = request.GET.get("kind", "")
-        if kind not in ProgramKind.values:
+        if kind not in PROGRAM_KIND_VALUES:
             kind = ""
         programs = upcoming_programs(now=timezone.now(), kind=kind or None, parent=self)
         page = Paginator(programs, PROGRAMS_PER_PAGE).get_page(request.GET.get("page"))
         context.update(
-            kinds=ProgramKind.choices,
+            kinds=PROGRAM_KINDS,
             selected_kind=kind,
             programs=page,
         )
@@ -68,7 +68,7 @@ class ProgramPageForm(WagtailAdminPageForm):
 
 
 class ProgramPage(SharePageMixin, BookingRules, Page):
-    kind = models.CharField(_("kind"), max_length=20, choices=ProgramKind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=PROGRAM_KINDS)
     summary = models.CharField(
         _("summary"),
         max_length=200,
@@ -91,7 +91,7 @@ class ProgramPage(SharePageMixin, BookingRules, Page):
         _("maximum age"), default=19, validators=[MinValueValidator(6), MaxValueValidator(99)]
     )
     schools = ParentalManyToManyField(
-        "cms.School",
+        "core.School",
         verbose_name=_("schools"),
         blank=True,
         help_text=_("Leave empty when anyone may join, at a school or not."),
@@ -176,14 +176,14 @@ class ProgramPage(SharePageMixin, BookingRules, Page):
             rules = self.schedule and (self.schedule.rrules or self.schedule.rdates)
             if rules and not self.start_time:
                 errors["start_time"] = _("A regular schedule needs a start time.")
-            if self.kind != ProgramKind.ONLINE and not self.place:
+            if self.kind != SupportKind.ONLINE and not self.place:
                 errors["place"] = _("Say where it takes place.")
         if errors:
             raise ValidationError(errors)
 
     @property
     def is_online(self) -> bool:
-        return self.kind == ProgramKind.ONLINE
+        return self.kind == SupportKind.ONLINE
 
     def get_share_image(self):
         return self.hero_image

@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
+from core.time import local_zone
 
 if TYPE_CHECKING:
     from .models import ProgramPage
@@ -22,10 +21,6 @@ if TYPE_CHECKING:
 class Session:
     start: dt.datetime
     end: dt.datetime
-
-
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 def sessions_between(program: ProgramPage, start: dt.datetime, end: dt.datetime) -> list[Session]:

@@ -7,23 +7,18 @@ Every bookable slot is a saved `Slot` row, created ahead over a rolling horizon 
 occurrences. The rules that change these rows live in `booking.services`.
 """
 
-from .attendance import Attendance, Outcome, SupportKind
 from .participants import Participant, new_token
 from .slots import CODE_ALPHABET, Booking, Slot, new_booking_code
-from .spaces import BookingRules, Closure, OpeningHours, StudySpace
+from .spaces import Closure, OpeningHours, StudySpace
 
 __all__ = [
     "CODE_ALPHABET",
-    "Attendance",
     "Booking",
-    "BookingRules",
     "Closure",
     "OpeningHours",
-    "Outcome",
     "Participant",
     "Slot",
     "StudySpace",
-    "SupportKind",
     "new_booking_code",
     "new_token",
 ]

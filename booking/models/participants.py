@@ -30,7 +30,7 @@ class Participant(models.Model):
     )
     nickname = models.CharField(_("nickname"), max_length=40)
     school = models.ForeignKey(
-        "cms.School",
+        "core.School",
         verbose_name=_("school"),
         null=True,
         blank=True,

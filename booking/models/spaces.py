@@ -9,30 +9,14 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 
+from core.models import BookingRules
+
 from ..fields import WEEKDAY_CHOICES, WeekdaysField
 
 # Slots and closures belong to exactly one study space or one programme.
 SPACE_XOR_PROGRAM = Q(space__isnull=False, program__isnull=True) | Q(
     space__isnull=True, program__isnull=False
 )
-
-
-class BookingRules(models.Model):
-    """Booking rules shared by study spaces and programmes, with the defaults the city chose."""
-
-    advance_days = models.PositiveSmallIntegerField(
-        _("bookable days ahead"),
-        default=14,
-        validators=[MinValueValidator(1), MaxValueValidator(90)],
-    )
-    max_future_bookings = models.PositiveSmallIntegerField(
-        _("future bookings per participant"),
-        default=5,
-        validators=[MinValueValidator(1), MaxValueValidator(50)],
-    )
-
-    class Meta:
-        abstract = True
 
 
 class StudySpace(BookingRules, ClusterableModel):

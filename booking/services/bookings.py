@@ -5,13 +5,13 @@ import datetime as dt
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q, Subquery
 
+from core.cache import bump_availability
+from core.time import local_date
 from programs.models import ProgramPage
 
 from ..models import Booking, Participant, Slot, StudySpace
 from . import notifications
-from .cache import bump_availability
 from .errors import BookingError
-from .time import local_date
 
 # The participant and the slot, locked by one statement: FOR UPDATE OF takes the participant,
 # then the slot, and nothing locks them in the other order, so bookings cannot deadlock. The

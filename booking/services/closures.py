@@ -4,10 +4,11 @@ import datetime as dt
 
 from django.db import transaction
 
+from core.cache import bump_availability
+from core.time import local_date, start_of_day
+
 from ..models import Booking, Closure, Slot, StudySpace
 from . import notifications
-from .cache import bump_availability
-from .time import local_date, start_of_day
 
 
 def close(

@@ -10,9 +10,10 @@ import datetime as dt
 from django.db import transaction
 from schedule.models import Calendar, Event, Rule
 
+from core.time import local_zone
+
 from ..models import OpeningHours, StudySpace
 from .slots import sync_owner_slots
-from .time import local_zone
 
 WEEKDAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 

@@ -14,9 +14,10 @@ beyond `reminder_sent_at`.
 import datetime as dt
 import logging
 
+from core.time import local_date, start_of_day
+
 from ..models import Booking, Slot
 from .notifications import send_booking_mail
-from .time import local_date, start_of_day
 
 logger = logging.getLogger(__name__)
 

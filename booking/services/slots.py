@@ -14,14 +14,14 @@ from django.db.models import Exists, OuterRef
 from schedule.models import Event
 from schedule.periods import Period
 
+from core.cache import bump_availability
+from core.time import local_date, local_zone, start_of_day
 from programs.models import ProgramPage
 from programs.schedule import sessions_between
 
 from ..models import Booking, Closure, Slot, StudySpace
 from . import notifications
 from .bookings import promote_waitlisted
-from .cache import bump_availability
-from .time import local_date, local_zone, start_of_day
 
 DEFAULT_HORIZON_DAYS = 28
 

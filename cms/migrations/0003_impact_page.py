@@ -5,7 +5,7 @@ import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
-import cms.models
+import core.pages
 
 
 class Migration(migrations.Migration):
@@ -124,6 +124,6 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "impact page",
             },
-            bases=(cms.models.SharePageMixin, "wagtailcore.page"),
+            bases=(core.pages.SharePageMixin, "wagtailcore.page"),
         ),
     ]

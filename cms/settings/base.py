@@ -13,8 +13,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 INSTALLED_APPS = [
     "cms",
-    "programs",
+    "attendance",
     "booking",
+    "programs",
+    "core",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -183,7 +185,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[学び場] "
 # The sign-up form also asks the minimum participant profile and creates the Participant.
-ACCOUNT_SIGNUP_FORM_CLASS = "booking.forms.SignupProfileForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "booking.web.forms.SignupProfileForm"
 
 EMAIL_SUBJECT_PREFIX = "[学び場] "
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "manabiba@localhost")

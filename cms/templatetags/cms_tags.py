@@ -1,7 +1,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from programs.kinds import ProgramKind
+from programs.kinds import SupportKind
 
 register = template.Library()
 
@@ -60,7 +60,7 @@ def page_meta(context, page=None, title=None, description=None):
 @register.simple_tag
 def kind_label(value):
     try:
-        return ProgramKind(value).label
+        return SupportKind(value).label
     except ValueError:
         return ""
 

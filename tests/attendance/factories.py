@@ -6,9 +6,10 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 
-from booking.models import Attendance, Booking, Participant, Slot, StudySpace
-from booking.models.attendance import fiscal_year_of
-from cms.models import School
+from attendance.models import Attendance
+from booking.models import Booking, Participant, Slot, StudySpace
+from core.models import School
+from core.time import fiscal_year_of
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 # A Wednesday afternoon at the desk: every test's "now" unless it says otherwise.

@@ -9,9 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from booking import audit, qr
-from booking.models import Attendance, Booking, Participant
-from booking.services.attendance import check_in, register_walk_in
+from attendance.models import Attendance
+from attendance.services.checkin import check_in, register_walk_in
+from booking.models import Booking, Participant
+from booking.web import qr
+from core import audit
 from tests.factories import make_program
 
 from .factories import NOW, TODAY, at, make_booking, make_participant, make_school, make_slot

@@ -8,9 +8,9 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from booking import audit
-from booking.models import Outcome
-from booking.services.attendance import check_in
+from attendance.models import Outcome
+from attendance.services.checkin import check_in
+from core import audit
 
 from .factories import (
     NOW,

@@ -5,7 +5,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from booking.models import Attendance, Outcome, Participant
+from attendance.models import Attendance, Outcome
+from booking.models import Participant
 from tests.factories import make_user
 
 from .factories import make_booking, make_participant, make_slot

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError
 
-from booking.models import Attendance, Booking, Outcome
-from booking.services.attendance import (
+from attendance.models import Attendance, Outcome
+from attendance.services.checkin import (
     check_in,
     no_shows,
     participants_to_reach_out,
@@ -15,6 +15,7 @@ from booking.services.attendance import (
     register_walk_in,
     undo_check_in,
 )
+from booking.models import Booking
 from booking.services.errors import BookingError
 from tests.factories import make_program, make_user
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from booking.models import OpeningHours, Participant, Slot, StudySpace
 from booking.services.opening_hours import apply_opening_hours
-from booking.services.time import local_zone
+from core.time import local_zone
 
 _counter = itertools.count(1)
 

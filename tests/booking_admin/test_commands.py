@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from booking.models import Booking, OpeningHours, Participant, Slot, StudySpace
-from booking.services.time import local_zone
+from core.time import local_zone
 
 from .helpers import EVERY_DAY, at, make_space
 

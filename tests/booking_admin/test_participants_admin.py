@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from booking.models import Participant
 from booking.services.participants import create_participant, next_reference
-from cms.models import School
+from core.models import School
 
 from .helpers import make_participant
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from booking.models import Booking, Slot
 from booking.services import book
-from booking.services.time import local_zone
+from core.time import local_zone
 from tests.factories import make_program, make_program_index, weekly_rule
 
 from .helpers import make_participant

@@ -11,7 +11,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from booking.models import Booking, OpeningHours, Slot, StudySpace
 from booking.services import book
-from booking.services.time import local_date, local_zone
+from core.time import local_date, local_zone
 
 from .helpers import EVERY_DAY, make_participant
 

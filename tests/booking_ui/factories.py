@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from booking.models import Participant, Slot, StudySpace
-from booking.services.time import local_date, local_zone
+from core.time import local_date, local_zone
 
 _counter = itertools.count(1)
 

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from booking.models import Participant
-from cms.models import School
+from core.models import School
 from tests.booking_ui.factories import PASSWORD, make_student
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 
 from booking.models import Booking
-from booking.services.time import local_date
+from core.time import local_date
 from tests.booking_ui.factories import days_ahead, make_slot, make_space, make_student
 from tests.browser.support import PHONE, BrowserWatch, save_screenshot
 

@@ -13,9 +13,10 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from booking.models import Attendance, Booking, Participant, Slot, StudySpace
-from booking.services.reports import current_fiscal_year
-from booking.services.time import local_date, start_of_day
+from attendance.models import Attendance
+from attendance.services.reports import current_fiscal_year
+from booking.models import Booking, Participant, Slot, StudySpace
+from core.time import local_date, start_of_day
 from tests.browser.support import BrowserWatch, save_screenshot
 from tests.factories import make_user
 

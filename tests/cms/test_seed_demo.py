@@ -9,8 +9,9 @@ from django.core.management import CommandError, call_command
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
-from cms.models import ContentPage, HomePage, School, SocialSettings
-from programs.kinds import ProgramKind
+from cms.models import ContentPage, HomePage, SocialSettings
+from core.models import School
+from programs.kinds import PROGRAM_KIND_VALUES, SupportKind
 from programs.models import ProgramIndexPage, ProgramPage
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def test_seed_demo_is_idempotent_and_builds_the_demo():
 
     programmes = ProgramPage.objects.live()
     assert programmes.count() >= 8
-    assert set(programmes.values_list("kind", flat=True)) == set(ProgramKind.values)
+    assert set(programmes.values_list("kind", flat=True)) == set(PROGRAM_KIND_VALUES)
     assert School.objects.count() == 5
     assert HomePage.objects.count() == 1
     assert ProgramIndexPage.objects.live().count() == 1
@@ -104,7 +105,7 @@ def test_seed_demo_pages_render(client):
         *ProgramPage.objects.all(),
     ]:
         assert client.get(page.url).status_code == 200, page.url
-    online = ProgramPage.objects.filter(kind=ProgramKind.ONLINE).exclude(meeting_url="")
+    online = ProgramPage.objects.filter(kind=SupportKind.ONLINE).exclude(meeting_url="")
     assert online.exists()
     for page in online:
         for url in (page.url, ProgramIndexPage.objects.get().url, f"/search/?q={page.title}"):

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 from django.core.management import call_command
 
+from attendance.services.checkin import register_walk_in
 from booking.models import Participant, Slot, StudySpace
-from booking.services.attendance import register_walk_in
-from cms.models import School
+from core.models import School
 
 JST = ZoneInfo("Asia/Tokyo")
 HEADER = "participant,school,date,kind"

@@ -10,9 +10,10 @@ from django.utils import translation
 from wagtail.log_actions import log, registry
 from wagtail.models import ModelLogEntry
 
-from booking.models import Attendance, Booking, Participant, Slot
-from booking.services.reports import fiscal_year_report
-from booking.services.retention import ANONYMISE_ACTION, anonymise_inactive
+from attendance.models import Attendance
+from attendance.services.reports import fiscal_year_report
+from attendance.services.retention import ANONYMISE_ACTION, anonymise_inactive
+from booking.models import Booking, Participant, Slot
 from tests.factories import make_user
 
 from .helpers import at, make_schools, make_space, run, visit_at

@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.core.management import CommandError
 
-from booking.models import Attendance, Participant
-from booking.services.importing import ImportFileError, import_attendance
+from attendance.models import Attendance
+from attendance.services.importing import ImportFileError, import_attendance
+from booking.models import Participant
 
 from .helpers import HEADER, at, make_schools, make_space, run, visit_at, write_csv
 

@@ -7,9 +7,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
-from booking.services.cache import bump_availability
 from cms.models import ContentPage
 from cms.page_cache import HEADER
+from core.cache import bump_availability
 from tests.factories import get_home, make_program
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from django.conf import settings
 from django.utils import timezone
 
-from cms.models import School
+from core.models import School
 from programs.schedule import local_zone
 from tests.factories import make_program, make_user, weekly_rule
 

@@ -4,9 +4,10 @@ visits, bookings and outcomes whose figures are easy to count by hand."""
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from booking.models import Attendance, Booking, Outcome, Participant, Slot, StudySpace
-from booking.services.attendance import register_walk_in
-from cms.models import School
+from attendance.models import Attendance, Outcome
+from attendance.services.checkin import register_walk_in
+from booking.models import Booking, Participant, Slot, StudySpace
+from core.models import School
 
 JST = ZoneInfo("Asia/Tokyo")
 # Wednesday 3 June 2026, 16:30 JST: fiscal year 2026.

@@ -5,10 +5,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from booking.models import Attendance, Booking, Outcome, Participant, Slot, StudySpace
-from booking.services.attendance import check_in, record_outcome, register_walk_in
-from booking.services.reports import fiscal_year_report, suppress_small
-from cms.models import School
+from attendance.models import Attendance, Outcome
+from attendance.services.checkin import check_in, record_outcome, register_walk_in
+from attendance.services.reports import fiscal_year_report, suppress_small
+from booking.models import Booking, Participant, Slot, StudySpace
+from core.models import School
 
 pytestmark = pytest.mark.django_db
 

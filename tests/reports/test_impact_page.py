@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
-from booking.services.impact import public_headline
+from attendance.services.impact import public_headline
 from cms.models import ContentPage, HomePage, ImpactPage
 from tests.factories import get_home, make_user
 
@@ -64,7 +64,7 @@ def test_page_renders_the_totals_and_hides_small_counts(client):
 
 
 def test_every_count_below_three_is_suppressed(client):
-    from booking.models import Attendance
+    from attendance.models import Attendance
 
     make_report_data()
     # Keep only two visits of one person in fiscal year 2026.

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from attendance.models import Attendance
+from attendance.services.reports import fiscal_year_report
 from bench.report import generate_attendance
-from booking.models import Attendance
-from booking.services.reports import fiscal_year_report
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from wagtail.log_actions import registry
 from wagtail.models import ModelLogEntry
 
-from booking.report_views import EXPORT_REPORT
+from attendance.reports.views import EXPORT_REPORT
 from tests.factories import make_user
 
 from .helpers import NOW, SECRET_EMAIL, SECRET_NICKNAME, SECRET_REFERENCE, make_report_data

@@ -25,8 +25,8 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, GroupApprovalTask, Site, Workflow
 
-from booking import audit
 from booking.models import Booking, Closure, Participant, Slot
+from core import audit
 from tests.factories import get_home, make_content_page, make_image, make_user
 
 from .helpers import NOW, SECRET_EMAIL, SECRET_NICKNAME, SECRET_REFERENCE, make_report_data

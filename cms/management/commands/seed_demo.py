@@ -20,7 +20,8 @@ from booking.services.opening_hours import apply_opening_hours
 from booking.services.participants import create_participant
 from cms.demo import content
 from cms.demo.images import draw_picture
-from cms.models import ContentPage, HomePage, School, SocialSettings
+from cms.models import ContentPage, HomePage, SocialSettings
+from core.models import School
 from programs.models import ProgramIndexPage, ProgramPage
 
 STAFF_LOGINS = [

@@ -1,0 +1,306 @@
+"""The coordinators' attendance report in the Wagtail admin (Reports → Attendance).
+
+One page per fiscal year: the headline totals, the outcome counts and a table per breakdown
+(month, kind of support, school), each beside a bar chart drawn on the server. Every figure
+comes from `attendance.services.reports.fiscal_year_report`, the same code as
+`manage.py attendance_report`, so the two cannot disagree.
+
+Export (`?export=csv` / `?export=xlsx`, Wagtail's `SpreadsheetExportMixin`) gives the whole
+report as ONE sheet with a `dimension` column: a `total` row, then the `month`, `kind` and
+`school` rows, then one `outcome` row per outcome whose count of participants is in the
+"unique participants" column. One file keeps every figure of the year together for the
+ministry's report and is easy to filter in Excel. Every export is written to Wagtail's audit
+log with the fiscal year and format, and nothing personal.
+
+Aggregates only: nothing here names, or links to, a participant.
+"""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.views.reports import ReportView
+from wagtail.log_actions import LogFormatter, log
+from wagtail.models import Site
+
+from attendance.models import Attendance, Outcome
+from attendance.services.reports import NONE_SCHOOL, current_fiscal_year, fiscal_year_report
+from core.time import local_date
+from programs.kinds import SupportKind
+
+from .charts import horizontal_bars, vertical_bars
+
+EXPORT_REPORT = "manabiba.export_report"
+REPORT_PERMISSION = "attendance.view_reports"
+EARLIEST_FISCAL_YEAR = 2000
+
+FIGURES = (
+    "visits",
+    "unique",
+    "continuing",
+    "new",
+    "no_shows",
+    "attended_in_slots",
+    "capacity",
+    "seat_use_rate",
+)
+
+
+class ExportLogFormatter(LogFormatter):
+    label = gettext_lazy("Export report")
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        return _("Exported the attendance report of fiscal year %(year)s as %(format)s") % {
+            "year": data.get("fiscal_year", "?"),
+            "format": str(data.get("format", "?")).upper(),
+        }
+
+
+def register_log_actions(actions) -> None:
+    """The `register_log_actions` hook."""
+    actions.register_action(EXPORT_REPORT)(ExportLogFormatter)
+
+
+def log_export(request, fiscal_year: int, export_format: str):
+    """The log entry hangs off the site: the report is about the whole site, not a person."""
+    target = (
+        Site.find_for_request(request)
+        or Site.objects.filter(is_default_site=True).first()
+        or request.user
+    )
+    return log(
+        instance=target,
+        action=EXPORT_REPORT,
+        user=request.user,
+        title=_("Attendance report %(year)s") % {"year": fiscal_year},
+        data={"report": "attendance", "fiscal_year": fiscal_year, "format": export_format},
+    )
+
+
+def kind_label(key: str) -> str:
+    try:
+        return str(SupportKind(key).label)
+    except ValueError:
+        return key
+
+
+def school_label(key: str) -> str:
+    return _("No school") if key == NONE_SCHOOL else key
+
+
+def month_label(key: str) -> str:
+    year, month = (int(part) for part in key.split("-"))
+    return date_format(dt.date(year, month, 1), "YEAR_MONTH_FORMAT")
+
+
+def month_short(key: str) -> str:
+    return capfirst(str(MONTHS_3[int(key.split("-")[1])]))
+
+
+LABELS = {"month": month_label, "kind": kind_label, "school": school_label}
+
+
+def outcome_labels() -> dict:
+    return {flag: capfirst(Outcome._meta.get_field(flag).verbose_name) for flag in Outcome.FLAGS}
+
+
+class AttendanceReportView(ReportView):
+    template_name = "attendance/reports/attendance_report.html"
+    page_title = gettext_lazy("Attendance report")
+    header_icon = "table"
+    index_url_name = "attendance_report"
+    paginate_by = None
+    export_filename = "attendance-report"
+
+    list_export = ["fiscal_year", "dimension", "key", "label", *FIGURES]
+    export_headings = {
+        "fiscal_year": gettext_lazy("Fiscal year"),
+        "dimension": gettext_lazy("Dimension"),
+        "key": gettext_lazy("Key"),
+        "label": gettext_lazy("Label"),
+        "visits": gettext_lazy("Total visits"),
+        "unique": gettext_lazy("Unique participants"),
+        "continuing": gettext_lazy("Continuing participants"),
+        "new": gettext_lazy("New participants"),
+        "no_shows": gettext_lazy("No-shows"),
+        "attended_in_slots": gettext_lazy("Attended (seat use)"),
+        "capacity": gettext_lazy("Places (seat use)"),
+        "seat_use_rate": gettext_lazy("Seat use rate"),
+    }
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(REPORT_PERMISSION):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.now = timezone.now()
+        self.current_year = current_fiscal_year(local_date(self.now))
+        self.fiscal_year, self.year_error = self.parse_fiscal_year(request.GET.get("fiscal_year"))
+
+    def parse_fiscal_year(self, raw: str | None) -> tuple[int, str]:
+        """A bad or far-off year falls back to the current one, with a message."""
+        if raw in (None, ""):
+            return self.current_year, ""
+        raw = raw.strip()
+        if raw.isascii() and raw.isdigit():
+            year = int(raw)
+            if EARLIEST_FISCAL_YEAR <= year <= self.current_year + 1:
+                return year, ""
+        return self.current_year, _(
+            "There is no report for the fiscal year “%(value)s”. Showing fiscal year %(year)s."
+        ) % {"value": raw[:20], "year": self.current_year}
+
+    @cached_property
+    def report(self) -> dict:
+        return fiscal_year_report(self.fiscal_year, now=self.now)
+
+    def get_page_subtitle(self):
+        return _("Fiscal year %(year)s") % {"year": self.fiscal_year}
+
+    def get_filename(self):
+        return f"{self.export_filename}-{self.fiscal_year}"
+
+    def get_export_url(self, format):
+        params = self.request.GET.copy()
+        params["fiscal_year"] = self.fiscal_year
+        params["export"] = format
+        return self.request.path + "?" + params.urlencode()
+
+    def get_queryset(self):
+        return self.export_rows()
+
+    def export_rows(self) -> list[dict]:
+        report = self.report
+        seat_use = report["seat_use"]
+        rows = [
+            {
+                "dimension": "total",
+                "key": "total",
+                "label": _("Whole year"),
+                "visits": report["total_visits"],
+                "unique": report["unique_participants"],
+                "continuing": report["continuing_participants"],
+                "new": report["new_participants"],
+                "no_shows": report["no_shows"],
+                "attended_in_slots": seat_use["attended"],
+                "capacity": seat_use["capacity"],
+                "seat_use_rate": seat_use["rate"],
+            }
+        ]
+        for dimension, label in LABELS.items():
+            for row in report["breakdown"][dimension]:
+                rows.append(
+                    {
+                        "dimension": dimension,
+                        "label": label(row["key"]),
+                        **{name: row[name] for name in ("key", *FIGURES)},
+                    }
+                )
+        labels = outcome_labels()
+        for flag, count in report["outcomes"].items():
+            rows.append(
+                {
+                    **dict.fromkeys(FIGURES),
+                    "dimension": "outcome",
+                    "key": flag,
+                    "label": str(labels[flag]),
+                    "unique": count,
+                }
+            )
+        for row in rows:
+            row["fiscal_year"] = self.fiscal_year
+        return rows
+
+    def stream_csv(self, queryset):
+        # Written out now, not streamed: a streamed body is rendered after the admin has
+        # switched back from the user's language, and its headings would come out in another
+        # language than its labels. The byte-order mark lets Excel read Japanese as UTF-8.
+        return ["\ufeff", *super().stream_csv(queryset)]
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.is_export:
+            log_export(self.request, self.fiscal_year, self.request.GET["export"])
+        elif self.year_error:
+            messages.warning(self.request, self.year_error)
+        return super().render_to_response(context, **response_kwargs)
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        if self.is_export:
+            return context
+        report = self.report
+        labels = outcome_labels()
+        context.update(
+            {
+                "fiscal_year": self.fiscal_year,
+                "year_choices": self.year_choices(),
+                "report": report,
+                "year_error": self.year_error,
+                "outcomes": [(labels[flag], n) for flag, n in report["outcomes"].items()],
+                "sections": self.sections(report),
+                "xlsx_url": self.xlsx_export_url,
+                "csv_url": self.csv_export_url,
+            }
+        )
+        return context
+
+    def year_choices(self) -> list[int]:
+        first = (
+            Attendance.objects.order_by("fiscal_year").values_list("fiscal_year", flat=True).first()
+        )
+        first = min(first or self.current_year, self.fiscal_year)
+        last = max(self.current_year, self.fiscal_year)
+        return list(range(last, first - 1, -1))
+
+    def sections(self, report: dict) -> list[dict]:
+        rows = report["breakdown"]
+        described = _("Bar chart of visits; the numbers are in the table beside it.")
+        return [
+            {
+                "slug": "month",
+                "heading": _("By month"),
+                "key_heading": _("Month"),
+                "rows": [{**row, "label": month_label(row["key"])} for row in rows["month"]],
+                "chart": vertical_bars(
+                    "month",
+                    _("Visits per month, fiscal year %(year)s") % {"year": self.fiscal_year},
+                    described,
+                    [(month_short(row["key"]), row["visits"]) for row in rows["month"]],
+                ),
+            },
+            {
+                "slug": "kind",
+                "heading": _("By kind of support"),
+                "key_heading": _("Kind of support"),
+                "rows": [{**row, "label": kind_label(row["key"])} for row in rows["kind"]],
+                "chart": horizontal_bars(
+                    "kind",
+                    _("Visits per kind of support, fiscal year %(year)s")
+                    % {"year": self.fiscal_year},
+                    described,
+                    [(kind_label(row["key"]), row["visits"]) for row in rows["kind"]],
+                ),
+            },
+            {
+                "slug": "school",
+                "heading": _("By school"),
+                "key_heading": _("School"),
+                "rows": [{**row, "label": school_label(row["key"])} for row in rows["school"]],
+                "chart": horizontal_bars(
+                    "school",
+                    _("Visits per school, fiscal year %(year)s") % {"year": self.fiscal_year},
+                    described,
+                    [(school_label(row["key"]), row["visits"]) for row in rows["school"]],
+                ),
+            },
+        ]
