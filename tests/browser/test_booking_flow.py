@@ -14,7 +14,7 @@ from django.core import mail
 
 from booking.models import Booking
 from core.time import local_date
-from tests.booking_ui.factories import days_ahead, make_slot, make_space, make_student
+from tests.booking.web.factories import days_ahead, make_slot, make_space, make_student
 from tests.browser.support import PHONE, BrowserWatch, save_screenshot
 
 pytestmark = [

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from booking.models import Booking
 from booking.services import book
-from tests.booking_ui.factories import days_ahead, make_slot, make_space, make_student, week_of
+from tests.booking.web.factories import days_ahead, make_slot, make_space, make_student, week_of
 
 pytestmark = pytest.mark.django_db
 

@@ -117,7 +117,7 @@ def test_the_reminder_is_japanese_with_english_first_for_english_users(space):
 
 def test_a_mail_failure_keeps_the_booking_and_the_next_run_retries(space, settings, caplog):
     booking = booked(space, at(TOMORROW, 16))
-    settings.EMAIL_BACKEND = "tests.booking_admin.test_reminders.FailingBackend"
+    settings.EMAIL_BACKEND = "tests.booking.admin.test_reminders.FailingBackend"
     assert send_reminders(now=NOW) == 0  # no crash
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED

@@ -10,7 +10,7 @@ from django.utils import timezone
 from booking.models import Booking, Participant
 from booking.services import book, close
 from core.time import local_date
-from tests.booking_ui.factories import days_ahead, make_slot, make_space, make_student, week_of
+from tests.booking.web.factories import days_ahead, make_slot, make_space, make_student, week_of
 from tests.factories import make_program
 
 pytestmark = pytest.mark.django_db

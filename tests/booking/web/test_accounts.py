@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from booking.models import Participant
 from core.models import School
-from tests.booking_ui.factories import PASSWORD, make_student
+from tests.booking.web.factories import PASSWORD, make_student
 
 pytestmark = pytest.mark.django_db
 
