@@ -84,9 +84,20 @@ class Attendance(models.Model):
         return f"{self.participant.reference} {self.date} {self.kind}"
 
     def save(self, *args, **kwargs):
+        self.set_period()
+        super().save(*args, **kwargs)
+
+    def set_period(self) -> None:
+        """The fiscal year and report month of `date`: the one place a row gets them."""
         self.fiscal_year = fiscal_year_of(self.date)
         self.month = month_key(self.date)
-        super().save(*args, **kwargs)
+
+    @classmethod
+    def build(cls, **fields) -> "Attendance":
+        """An unsaved row with its period set, for `bulk_create` (which skips `save`)."""
+        row = cls(**fields)
+        row.set_period()
+        return row
 
 
 class Outcome(models.Model):

@@ -36,7 +36,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
 
-from bench.run import ensure_database  # noqa: E402
+from bench.servers import ensure_database  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgresql://postgres:postgres@127.0.0.1:5432/manabiba_reportbench"
 FIRST_YEAR = 2023
@@ -114,7 +114,7 @@ def generate_attendance(
     from attendance.models import Attendance, Outcome
     from booking.models import Booking, Participant, Slot, StudySpace
     from core.models import School
-    from core.time import fiscal_year_of, local_date, month_key, start_of_day
+    from core.time import local_date, start_of_day
 
     rng = random.Random(seed)
     now = dt.datetime.now(dt.UTC)
@@ -181,12 +181,10 @@ def generate_attendance(
                     else:
                         seen_slot.add((pk, slot_id))
                 attendance.append(
-                    Attendance(
+                    Attendance.build(
                         participant_id=pk,
                         slot_id=slot_id,
                         date=day,
-                        fiscal_year=fiscal_year_of(day),
-                        month=month_key(day),
                         kind=kind,
                         school_id=school_id,
                         source="walk_in",

@@ -19,53 +19,42 @@ import gc
 import json
 import os
 import platform
-import socket
-import subprocess
 import sys
-import time
-from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
 
 from bench import load  # noqa: E402
+from bench.servers import (  # noqa: E402
+    WORKERS,
+    ensure_database,
+    free_port,
+    start_gunicorn,
+    start_mail_worker,
+    stop,
+    wait_for_mail,
+    wait_ready,
+)
+from bench.table import (  # noqa: E402
+    DELETE,
+    MINIMAL,
+    POST,
+    Row,
+    build_rows,
+    format_table,
+    write_json,
+)
 
 DEFAULT_DATABASE_URL = "postgresql://postgres:postgres@127.0.0.1:5432/manabiba_bench"
 DEFAULT_RESULTS = BASE_DIR / "bench" / "results-latest.json"
 SETTINGS_MODULE = "cms.settings.bench"
-WORKERS = 2
 
 PAGE_TARGET = 0.25
 BOOKING_TARGET = 0.15
-TAIL_FACTOR = 10  # booking p99 must stay under 10 × p50
-
-MINIMAL = "minimal view"
-POST = "POST /api/v1/bookings"
-DELETE = "DELETE /api/v1/bookings/{id}"
-
-
-@dataclass(frozen=True)
-class Row:
-    route: str
-    requests: int
-    rps: float
-    p50_ms: float
-    p99_ms: float
-    ratio: float | None
-    target: float | None
-    error_rate: float
-    passed: bool | None
-    statuses: dict
-
-    @property
-    def verdict(self) -> str:
-        if self.passed is None:
-            return "ref"
-        return "pass" if self.passed else "FAIL"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -103,171 +92,6 @@ def positive(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return number
-
-
-# ---------------------------------------------------------------------------------------------
-# Report
-
-
-def build_rows(
-    measurements: list[load.Measurement], minimal_rps: float, targets: dict[str, float | None]
-) -> list[Row]:
-    ok = {POST: {201}, DELETE: {204}}
-    rows = []
-    for m in measurements:
-        target = targets.get(m.name)
-        ratio = m.rps / minimal_rps if minimal_rps else 0.0
-        p50, p99 = m.percentile_ms(0.50), m.percentile_ms(0.99)
-        error_rate = m.error_rate(ok.get(m.name, {200}))
-        if m.name == MINIMAL:
-            passed = None
-        else:
-            passed = target is not None and ratio >= target and error_rate == 0 and m.requests > 0
-            if m.name in (POST, DELETE):
-                passed = passed and p99 < TAIL_FACTOR * p50
-        rows.append(
-            Row(
-                route=m.name,
-                requests=m.requests,
-                rps=round(m.rps, 1),
-                p50_ms=round(p50, 2),
-                p99_ms=round(p99, 2),
-                ratio=None if m.name == MINIMAL else round(ratio, 3),
-                target=target,
-                error_rate=round(error_rate, 4),
-                passed=passed,
-                statuses=m.statuses(),
-            )
-        )
-    return rows
-
-
-def format_table(rows: list[Row]) -> str:
-    header = ("route", "req/s", "p50 ms", "p99 ms", "ratio", "target", "errors", "result")
-    lines = [header]
-    for r in rows:
-        target = "" if r.target is None else f">= {r.target:.2f}"
-        if r.route in (POST, DELETE):
-            target += f", p99 < {TAIL_FACTOR}x p50"
-        lines.append(
-            (
-                r.route,
-                f"{r.rps:.0f}",
-                f"{r.p50_ms:.1f}",
-                f"{r.p99_ms:.1f}",
-                "1.000" if r.ratio is None else f"{r.ratio:.3f}",
-                target,
-                f"{r.error_rate:.1%}",
-                r.verdict,
-            )
-        )
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    out = []
-    for n, line in enumerate(lines):
-        cells = [
-            cell.ljust(w) if i in (0, 5) else cell.rjust(w)
-            for i, (cell, w) in enumerate(zip(line, widths, strict=True))
-        ]
-        out.append("  ".join(cells).rstrip())
-        if n == 0:
-            out.append("  ".join("-" * w for w in widths))
-    return "\n".join(out)
-
-
-def write_json(path: Path, rows: list[Row], meta: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = {**meta, "results": [asdict(r) | {"result": r.verdict} for r in rows]}
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-
-
-# ---------------------------------------------------------------------------------------------
-# Database and server
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name:
-        raise SystemExit("--database-url needs a database name")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((load.LOOPBACK, 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(port: int, env: dict) -> subprocess.Popen:
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "cms.wsgi",
-        "--workers",
-        str(WORKERS),
-        "--worker-class",
-        "sync",
-        "--bind",
-        f"{load.LOOPBACK}:{port}",
-        "--log-level",
-        "warning",
-        "--timeout",
-        "60",
-    ]
-    return subprocess.Popen(command, cwd=BASE_DIR, env=env)
-
-
-def start_mail_worker(env: dict) -> subprocess.Popen:
-    """The mail outbox worker, as production runs it beside gunicorn (README, "Production"):
-    booking requests only insert a task row; this process renders and "sends" (mail is not
-    sent in the benchmark) every confirmation and cancellation mail. Like in production it
-    runs at the lowest CPU priority, so that under a rush of bookings people's requests come
-    first and the mail follows seconds later; the run waits for it to send everything."""
-    command = [sys.executable, "manage.py", "db_worker", "--backend", "mail"]
-    command += ["--no-startup-delay", "--no-reload"]
-    return subprocess.Popen(command, cwd=BASE_DIR, env=env, preexec_fn=lambda: os.nice(19))
-
-
-def wait_for_mail(results, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while results.objects.ready().exists():
-        if time.monotonic() > deadline:
-            raise SystemExit(f"The mail worker did not empty the outbox within {timeout} s")
-        time.sleep(0.2)
-
-
-def wait_ready(port: int, server: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited with status {server.returncode}")
-        try:
-            client = load.Client(port)
-            status, _ = client.request("GET", "/bench/minimal/")
-            client.close()
-            if status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer on port {port} within {timeout} s")
-
-
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,14 +16,13 @@ Status codes:
   (the same answer for both, so ids reveal nothing about other students).
 - 409 with the booking rule's code: `full`, `already_booked`, `closed`, `too_late`, `too_early`,
   `limit_reached`, `not_active`.
+- 503 `busy` with `Retry-After`: others held the slot's lock too long; send the request again.
 - 400 `bad_json` (unreadable body), `bad_range` (dates in the wrong order, too far apart or
   out of bounds); 422 `invalid` (a missing field, a wrong type, a number out of range).
 """
 
 import datetime as dt
 import logging
-import re
-from typing import Annotated, Literal
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -31,24 +30,31 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, NinjaAPI, Path, Query, Schema, Status
+from ninja import NinjaAPI, Path, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie
 from ninja.utils import check_csrf
-from pydantic import BeforeValidator
 
 from core.time import local_zone, start_of_day
 
 from . import services
-from .models import Booking, Participant, Slot
-from .services.errors import BookingError
+from .models import Booking, Slot
+from .schemas import (
+    MAX_ID,
+    BookingIn,
+    BookingOut,
+    ErrorOut,
+    MyBookingOut,
+    SlotFilter,
+    SlotOut,
+    slot_status,
+)
+from .services.errors import RETRY_AFTER_SECONDS, BookingError
+from .services.mine import my_bookings, participant_for
 
 logger = logging.getLogger(__name__)
 
 MAX_RANGE_DAYS = 92
-# Ids are 64-bit in the database; anything bigger is refused before it reaches a query.
-MAX_ID = 2**63 - 1
-MAX_PAGE_ID = 2**31 - 1
 EARLIEST_DAY = dt.date(2000, 1, 1)
 LATEST_DAY = dt.date(2999, 12, 31)
 
@@ -150,8 +156,11 @@ def _api_error(request, exc: ApiError):
 
 @api.exception_handler(BookingError)
 def _booking_error(request, exc: BookingError):
-    status = {"not_found": 404, "no_profile": 403}.get(exc.code, 409)
-    return error_response(request, status, exc.code, exc.message)
+    status = {"not_found": 404, "no_profile": 403, "busy": 503}.get(exc.code, 409)
+    response = error_response(request, status, exc.code, exc.message)
+    if exc.code == "busy":
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @api.exception_handler(ValidationError)
@@ -194,80 +203,6 @@ def _unexpected(request, exc):
     return error_response(request, 500, "server_error", API_MESSAGES["server_error"])
 
 
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _iso_day(value):
-    # Only YYYY-MM-DD: pydantic would also take "1700000000" as a timestamp.
-    if isinstance(value, str) and not ISO_DAY.fullmatch(value):
-        raise ValueError("not YYYY-MM-DD")
-    return value
-
-
-Day = Annotated[dt.date, BeforeValidator(_iso_day)]
-SlotId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
-
-
-class SlotFilter(Schema):
-    start: Day
-    end: Day
-    space: str | None = Field(None, max_length=50, pattern=r"^[-a-zA-Z0-9_]+$")
-    program: int | None = Field(None, ge=1, le=MAX_PAGE_ID)
-
-
-class SlotOut(Schema):
-    id: int
-    start: dt.datetime
-    end: dt.datetime
-    title: str
-    kind: str
-    capacity: int
-    available: int
-    status: Literal["open", "full", "closed", "past"]
-
-
-class BookingIn(Schema):
-    slot_id: SlotId
-    waitlist: bool = Field(False, strict=True)
-
-
-class BookingOut(Schema):
-    id: int
-    slot_id: int
-    status: str
-
-
-class MyBookingOut(Schema):
-    id: int
-    slot_id: int
-    status: str
-    code: str
-    start: dt.datetime
-    end: dt.datetime
-    title: str
-    kind: str
-    waitlist_position: int | None
-
-
-class ErrorOut(Schema):
-    code: str
-    detail: str
-
-
-def _owner_title_kind(slot: Slot) -> tuple[str, str]:
-    if slot.space_id:
-        return slot.space.name, "study_space"
-    return slot.program.title, slot.program.kind
-
-
-def _slot_status(slot: Slot, available: int, now: dt.datetime) -> str:
-    if slot.start <= now:
-        return "past"
-    if slot.is_closed:
-        return "closed"
-    return "full" if available <= 0 else "open"
-
-
 def _check_range(start: dt.date, end: dt.date) -> None:
     if not (EARLIEST_DAY <= start <= LATEST_DAY and EARLIEST_DAY <= end <= LATEST_DAY):
         detail = str(API_MESSAGES["out_of_bounds"]) % {"first": EARLIEST_DAY, "last": LATEST_DAY}
@@ -306,25 +241,23 @@ def list_slots(request, filters: Query[SlotFilter]):
     zone = local_zone()
     items = []
     for slot in slots:
-        available = max(slot.capacity - slot.confirmed, 0)
-        title, kind = _owner_title_kind(slot)
+        owner = slot.owner
+        state = services.slot_state(
+            slot, now=now, confirmed=slot.confirmed, advance_days=owner.advance_days
+        )
         items.append(
             {
                 "id": slot.pk,
                 "start": slot.start.astimezone(zone),
                 "end": slot.end.astimezone(zone),
-                "title": title,
-                "kind": kind,
+                "title": owner.owner_title,
+                "kind": owner.support_kind,
                 "capacity": slot.capacity,
-                "available": available,
-                "status": _slot_status(slot, available, now),
+                "available": state.places_left,
+                "status": slot_status(state),
             }
         )
     return items
-
-
-def _participant(request) -> Participant | None:
-    return Participant.objects.filter(user=request.user).first()
 
 
 @api.post(
@@ -355,19 +288,13 @@ def create_booking(request, payload: BookingIn):
     summary="My own bookings, soonest first",
 )
 def list_my_bookings(request):
-    participant = _participant(request)
+    participant = participant_for(request.user)
     if participant is None:
         return []
-    bookings = list(
-        Booking.objects.filter(participant=participant)
-        .select_related("slot__space", "slot__program")
-        .order_by("slot__start", "pk")
-    )
-    positions = services.waitlist_positions(bookings)
     zone = local_zone()
     items = []
-    for booking in bookings:
-        title, kind = _owner_title_kind(booking.slot)
+    for booking in my_bookings(participant, now=timezone.now()):
+        owner = booking.slot.owner
         items.append(
             {
                 "id": booking.pk,
@@ -376,9 +303,9 @@ def list_my_bookings(request):
                 "code": booking.code,
                 "start": booking.slot.start.astimezone(zone),
                 "end": booking.slot.end.astimezone(zone),
-                "title": title,
-                "kind": kind,
-                "waitlist_position": positions.get(booking.pk),
+                "title": owner.owner_title,
+                "kind": owner.support_kind,
+                "waitlist_position": booking.position,
             }
         )
     return items

@@ -1,6 +1,13 @@
-"""Audit trail of participants' records in Wagtail's log (the issue requires every view or
-change of a participant's record to be logged). Entries hang off the participant, so the
-participant's history page in the admin lists them all."""
+"""The audit trail, in Wagtail's log (every view or change of a participant's record is logged:
+docs/domain.md, "Privacy"). Entries about a participant hang off the participant, so
+the participant's history page in the admin lists them all.
+
+The rules write it themselves, through `log_action`, inside the transaction of the change they
+record: a check-in made by a view, the API or a command is audited the same way, and a change
+that rolls back leaves no entry.
+"""
+
+import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import LogFormatter, log
@@ -11,6 +18,8 @@ UNDO_CHECK_IN = "manabiba.undo_check_in"
 WALK_IN = "manabiba.walk_in"
 RECORD_CONSENT = "manabiba.record_consent"
 RECORD_OUTCOME = "manabiba.record_outcome"
+# Registered with its own formatter by attendance.reports.views (the message names the year).
+EXPORT_REPORT = "manabiba.export_report"
 
 ACTIONS = {
     VIEW_PARTICIPANT: (_("View participant"), _("Viewed the participant's record")),
@@ -37,10 +46,20 @@ def register_actions(actions) -> None:
         actions.register_action(action)(formatter)
 
 
-def log_participant(participant, action: str, user, detail: str = ""):
-    return log(
-        instance=participant,
-        action=action,
-        user=user,
-        data={"detail": detail} if detail else None,
-    )
+def log_action(
+    instance,
+    action: str,
+    *,
+    by,
+    now: dt.datetime,
+    detail: str = "",
+    data: dict | None = None,
+    title: str | None = None,
+):
+    """Write one entry: who (`by`, a user, or None when a command acted), what (`action` on
+    `instance`, with a short `detail` or a few `data` values) and when (`now`, the entry's
+    timestamp). Nothing personal goes in `detail` or `data`: the entry already names its
+    object, and retention replaces that name by a pseudonym."""
+    if detail:
+        data = {**(data or {}), "detail": detail}
+    return log(instance=instance, action=action, user=by, title=title, data=data, timestamp=now)

@@ -3,7 +3,9 @@
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from recurrence.fields import RecurrenceField
@@ -184,6 +186,32 @@ class ProgramPage(SharePageMixin, BookingRules, Page):
     @property
     def is_online(self) -> bool:
         return self.kind == SupportKind.ONLINE
+
+    # A slot owner's questions, as a study space answers them too (booking.models.SlotOwner).
+
+    @property
+    def owner_title(self) -> str:
+        return self.title
+
+    @property
+    def owner_place(self) -> str:
+        return gettext("Online") if self.is_online else self.place
+
+    @property
+    def capacity_per_slot(self) -> int:
+        return self.places_per_session
+
+    @property
+    def support_kind(self) -> str:
+        return self.kind
+
+    @property
+    def week_url(self) -> str:
+        return reverse("program_week", args=[self.pk])
+
+    @property
+    def slot_key(self) -> dict:
+        return {"program": self}
 
     def get_share_image(self):
         return self.hero_image

@@ -2,7 +2,7 @@
 
 django-recurrence is kept naive (RECURRENCE_USE_TZ = False): a rule says "Saturdays at 14:00"
 in Masuda's wall-clock time. Everything here is computed in naive Asia/Tokyo time and returned
-as aware datetimes, so callers never meet the library's time-zone traps (shared/STACK.md).
+as aware datetimes, so callers never meet the library's time-zone traps (docs/stack-notes.md).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """django-recurrence's widget, made to live inside Wagtail's page editor.
 
 The stock widget media load Django admin's own jQuery, which replaces the jQuery that Wagtail's
-editor already put on the page and breaks its date-time chooser (verified in shared/STACK.md).
+editor already put on the page and breaks its date-time chooser (docs/stack-notes.md).
 This subclass loads a tiny shim that points `django.jQuery` at Wagtail's jQuery instead, and
 the JavaScript translation catalogue the widget's scripts need for `gettext`.
 """

@@ -5,7 +5,7 @@ How to refresh after adding or changing interface strings (English, wrapped in g
 
 1. `make messages`: updates locale/{ja,en}/LC_MESSAGES/django.po and compiles the .mo files.
 2. Translate every new, empty or "#, fuzzy" entry in locale/ja/LC_MESSAGES/django.po into short,
-   gentle, plain Japanese (terms as in ../shared/DOMAIN.md), keep placeholders such as
+   gentle, plain Japanese (terms as in docs/domain.md), keep placeholders such as
    %(counter)s exactly, give plurals only msgstr[0] (nplurals=1), and delete the "fuzzy" flags.
    The English catalogue keeps empty msgstr: the English source strings are used as they are.
 3. `.venv/bin/python manage.py compilemessages --ignore ".venv/*"` again, then commit both the

@@ -1,5 +1,5 @@
 """Forms of the check-in desk: typing a booking code, finding and registering walk-ins,
-guardian consent and yearly outcomes. The views hand cleaned data to `booking.services`."""
+guardian consent and yearly outcomes. The views hand cleaned data to `attendance.services`."""
 
 import datetime as dt
 

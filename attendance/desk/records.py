@@ -2,7 +2,7 @@
 and the early-warning list of people who stopped coming.
 
 Names are shown here, so only Staff (view_participant) reach these pages; Coordinators never
-do. Every view and change of a record is written to Wagtail's audit log.
+do. Every view and change of a record is written to Wagtail's audit log, by the services.
 """
 
 from django.contrib import messages
@@ -21,7 +21,7 @@ from attendance.services.checkin import (
     record_outcome,
 )
 from booking.models import Participant, Slot
-from core import audit
+from booking.services.participants import view_participant_record
 from core.time import fiscal_year_of
 
 from .forms import ConsentForm, OutcomeForm
@@ -62,7 +62,7 @@ class ParticipantRecordView(StaffDeskView):
             .values("fiscal_year")
             .annotate(visits=Count("pk"))
         )
-        audit.log_participant(participant, audit.VIEW_PARTICIPANT, request.user)
+        view_participant_record(participant, by=request.user, now=self.now)
         user = request.user
         return self.render(
             self.template_name,
@@ -110,10 +110,7 @@ class ConsentView(StaffDeskView):
         slot = self.return_slot()
         if form.is_valid():
             day = form.cleaned_data["received_on"]
-            record_consent(participant, received_on=day, by=request.user)
-            audit.log_participant(
-                participant, audit.RECORD_CONSENT, request.user, f"{day:%Y-%m-%d}"
-            )
+            record_consent(participant, received_on=day, now=self.now, by=request.user)
             messages.success(
                 request,
                 _("Guardian consent of %(name)s recorded (%(date)s).")
@@ -145,15 +142,7 @@ class OutcomeView(StaffDeskView):
             return redirect(record_url(participant))
         year = form.cleaned_data["fiscal_year"]
         flags = {flag: form.cleaned_data[flag] for flag in Outcome.FLAGS}
-        outcome = record_outcome(participant, year, by=request.user, **flags)
-        chosen = ", ".join(
-            str(Outcome._meta.get_field(f).verbose_name)
-            for f in Outcome.FLAGS
-            if getattr(outcome, f)
-        )
-        audit.log_participant(
-            participant, audit.RECORD_OUTCOME, request.user, f"{year}: {chosen or '-'}"
-        )
+        record_outcome(participant, year, now=self.now, by=request.user, **flags)
         messages.success(
             request,
             _("Outcomes of %(name)s for fiscal year %(year)s saved.")

@@ -3,15 +3,14 @@ slot's roster with one-tap "came" / "didn't come", walk-ins, and a booking's pag
 its QR code or typed code.
 
 Views stay thin: every change goes through `attendance.services.checkin`; refusals arrive as
-`BookingError` and become messages. Every change to someone's attendance is written to
-Wagtail's audit log (`core.audit`).
+`BookingError` and become messages. The services write Wagtail's audit log (`core.audit`) and
+say whether anything changed, so the views neither log nor look first.
 """
 
 import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
@@ -26,14 +25,13 @@ from attendance.services.checkin import (
     check_in,
     kind_of,
     no_shows,
+    register_new_walk_in,
     register_walk_in,
     roster,
     undo_check_in,
 )
 from booking.models import Booking, Participant, Slot
 from booking.services.errors import BookingError
-from booking.services.participants import create_participant
-from core import audit
 from core.time import local_date, start_of_day
 from programs.kinds import SupportKind
 
@@ -80,11 +78,6 @@ def slot_label(slot: Slot) -> str:
     start = timezone.localtime(slot.start)
     end = timezone.localtime(slot.end)
     return f"{slot.owner} {start:%H:%M}–{end:%H:%M}"
-
-
-def describe(slot: Slot) -> str:
-    """The detail saved in the audit log: which slot, on which day."""
-    return f"{slot.owner} {timezone.localtime(slot.start):%Y-%m-%d %H:%M}"
 
 
 def _count(queryset) -> Coalesce:
@@ -187,19 +180,15 @@ class CameView(StaffDeskView):
     def post(self, request, pk):
         booking = get_object_or_404(Booking.objects.select_related("participant", "slot"), pk=pk)
         name = booking.participant.nickname
-        already = Attendance.objects.filter(booking=booking).exists()
         try:
-            check_in(booking, now=self.now, by=request.user)
+            created = check_in(booking, now=self.now, by=request.user).created
         except BookingError as error:
             messages.error(request, f"{name}: {error.message}")
             return back_to(request, booking)
-        if already:
-            messages.info(request, _("%(name)s is already checked in.") % {"name": name})
-        else:
-            audit.log_participant(
-                booking.participant, audit.CHECK_IN, request.user, describe(booking.slot)
-            )
+        if created:
             messages.success(request, _("%(name)s: came.") % {"name": name})
+        else:
+            messages.info(request, _("%(name)s is already checked in.") % {"name": name})
         return back_to(request, booking)
 
 
@@ -207,10 +196,7 @@ class NotCameView(StaffDeskView):
     def post(self, request, pk):
         booking = get_object_or_404(Booking.objects.select_related("participant", "slot"), pk=pk)
         name = booking.participant.nickname
-        if undo_check_in(booking, by=request.user):
-            audit.log_participant(
-                booking.participant, audit.UNDO_CHECK_IN, request.user, describe(booking.slot)
-            )
+        if undo_check_in(booking, now=self.now, by=request.user):
             messages.success(request, _("%(name)s: check-in undone.") % {"name": name})
         else:
             messages.info(request, _("%(name)s is not checked in.") % {"name": name})
@@ -305,19 +291,19 @@ class WalkInView(StaffDeskView):
         if participant is None:
             messages.error(request, _("That participant was not found. Search again."))
             return redirect("checkin_roster", pk=slot.pk)
-        if Attendance.objects.filter(slot=slot, participant=participant).exists():
-            messages.info(
-                request, _("%(name)s is already checked in.") % {"name": participant.nickname}
-            )
-            return redirect("checkin_roster", pk=slot.pk)
+        name = participant.nickname
         try:
-            attendance = register_walk_in(slot, participant, now=self.now, by=request.user)
+            created = register_walk_in(slot, participant, now=self.now, by=request.user).created
         except BookingError as error:
-            messages.error(request, f"{participant.nickname}: {error.message}")
-            return redirect("checkin_roster", pk=slot.pk)
-        action = audit.CHECK_IN if attendance.booking_id else audit.WALK_IN
-        audit.log_participant(participant, action, request.user, describe(slot))
-        messages.success(request, _("%(name)s: came.") % {"name": participant.nickname})
+            if error.code == "already_attended":
+                created = False
+            else:
+                messages.error(request, f"{name}: {error.message}")
+                return redirect("checkin_roster", pk=slot.pk)
+        if created:
+            messages.success(request, _("%(name)s: came.") % {"name": name})
+        else:
+            messages.info(request, _("%(name)s is already checked in.") % {"name": name})
         return redirect("checkin_roster", pk=slot.pk)
 
 
@@ -332,16 +318,17 @@ class NewWalkInView(RosterView):
             return self.render_roster(slot, form)
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                participant = create_participant(
-                    nickname=data["nickname"], school=data["school"], birth_year=data["birth_year"]
-                )
-                register_walk_in(slot, participant, now=self.now, by=request.user)
+            participant = register_new_walk_in(
+                slot,
+                nickname=data["nickname"],
+                school=data["school"],
+                birth_year=data["birth_year"],
+                now=self.now,
+                by=request.user,
+            )
         except BookingError as error:
             messages.error(request, error.message)
             return self.render_roster(slot, form)
-        audit.log_participant(participant, "wagtail.create", request.user)
-        audit.log_participant(participant, audit.WALK_IN, request.user, describe(slot))
         messages.success(
             request,
             _("%(name)s registered with reference %(reference)s, and came.")

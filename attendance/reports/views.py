@@ -27,17 +27,22 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.views.reports import ReportView
-from wagtail.log_actions import LogFormatter, log
+from wagtail.log_actions import LogFormatter
 from wagtail.models import Site
 
 from attendance.models import Attendance, Outcome
-from attendance.services.reports import NONE_SCHOOL, current_fiscal_year, fiscal_year_report
+from attendance.services.reports import (
+    NONE_SCHOOL,
+    current_fiscal_year,
+    fiscal_year_report,
+    log_report_export,
+)
+from core.audit import EXPORT_REPORT
 from core.time import local_date
 from programs.kinds import SupportKind
 
 from .charts import horizontal_bars, vertical_bars
 
-EXPORT_REPORT = "manabiba.export_report"
 REPORT_PERMISSION = "attendance.view_reports"
 EARLIEST_FISCAL_YEAR = 2000
 
@@ -67,22 +72,6 @@ class ExportLogFormatter(LogFormatter):
 def register_log_actions(actions) -> None:
     """The `register_log_actions` hook."""
     actions.register_action(EXPORT_REPORT)(ExportLogFormatter)
-
-
-def log_export(request, fiscal_year: int, export_format: str):
-    """The log entry hangs off the site: the report is about the whole site, not a person."""
-    target = (
-        Site.find_for_request(request)
-        or Site.objects.filter(is_default_site=True).first()
-        or request.user
-    )
-    return log(
-        instance=target,
-        action=EXPORT_REPORT,
-        user=request.user,
-        title=_("Attendance report %(year)s") % {"year": fiscal_year},
-        data={"report": "attendance", "fiscal_year": fiscal_year, "format": export_format},
-    )
 
 
 def kind_label(key: str) -> str:
@@ -229,7 +218,13 @@ class AttendanceReportView(ReportView):
 
     def render_to_response(self, context, **response_kwargs):
         if self.is_export:
-            log_export(self.request, self.fiscal_year, self.request.GET["export"])
+            log_report_export(
+                self.fiscal_year,
+                self.request.GET["export"],
+                site=Site.find_for_request(self.request),
+                by=self.request.user,
+                now=self.now,
+            )
         elif self.year_error:
             messages.warning(self.request, self.year_error)
         return super().render_to_response(context, **response_kwargs)

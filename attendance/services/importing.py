@@ -22,7 +22,7 @@ from django.db import transaction
 from attendance.models import Attendance
 from booking.models import Participant
 from core.models import School
-from core.time import fiscal_year_of, local_date, month_key
+from core.time import local_date
 from programs.kinds import SupportKind
 
 EXPECTED_HEADER = ["participant", "school", "date", "kind"]
@@ -208,11 +208,9 @@ def import_attendance(
             batch = todo[start : start + batch_size]
             Attendance.objects.bulk_create(
                 [
-                    Attendance(
+                    Attendance.build(
                         participant_id=ids[visit.reference],
                         date=visit.date,
-                        fiscal_year=fiscal_year_of(visit.date),
-                        month=month_key(visit.date),
                         kind=visit.kind,
                         school_id=visit.school_id,
                         source=Attendance.Source.IMPORT,

@@ -1,4 +1,4 @@
-"""The figures the city reports (DOMAIN.md, "Numbers the reports must give").
+"""The figures the city reports (docs/domain.md, "The figures the city reports").
 
 One function, `fiscal_year_report`, computes every figure of a fiscal year and its breakdowns
 by month, kind of support and school. The admin report, its CSV/XLSX exports, the public impact
@@ -16,13 +16,18 @@ counted once, in the month of their first visit ever; by kind and school, in eac
 import datetime as dt
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
+from django.utils.translation import gettext as _
+from wagtail.models import Site
 
 from attendance.models import Attendance, Outcome
 from booking.models import Booking, Slot
+from core import audit
 from core.models import School
 from core.time import fiscal_year_bounds, fiscal_year_of, start_of_day
 from programs.kinds import SupportKind
+
+from .checkin import no_shows as no_shows_among
 
 NONE_SCHOOL = "none"
 DIMENSIONS = ("month", "kind", "school")
@@ -114,16 +119,9 @@ def fiscal_year_report(fiscal_year: int, *, now: dt.datetime) -> dict:
 
     # No-shows: confirmed bookings of slots that have ended with nobody checked in.
     year_start, year_end = start_of_day(first_day), start_of_day(last_day + dt.timedelta(days=1))
+    in_year = Booking.objects.filter(slot__start__gte=year_start, slot__start__lt=year_end)
     no_shows = (
-        Booking.objects.filter(
-            status=Booking.Status.CONFIRMED,
-            slot__start__gte=year_start,
-            slot__start__lt=year_end,
-            slot__end__lte=now,
-        )
-        # NOT EXISTS in WHERE plans as an anti-join probing attendance's booking index; the
-        # LEFT JOIN ... IS NULL form read the whole attendance table.
-        .exclude(Exists(Attendance.objects.filter(booking_id=OuterRef("pk"))))
+        no_shows_among(in_year, now=now)
         .annotate(
             m=_month_case("slot__start", fiscal_year),
             k=_slot_kind("slot__"),
@@ -202,17 +200,15 @@ def fiscal_year_report(fiscal_year: int, *, now: dt.datetime) -> dict:
 
 
 # Django's ORM needs one COUNT(DISTINCT ...) query per breakdown, each scanning the year and
-# re-evaluating the previous-year subquery (measured: 4 × 80–130 ms at 200,000 rows on
-# PostgreSQL). Here the year is read once and folded to one row per participant, month, kind
-# and school (`cur`), then to one row per participant (`people`) that also says, with a 0/1
-# column per month and per kind, where they came. Whether each person came in the previous
-# fiscal year (continuing), or in any earlier one (not new), is two index probes on
-# (participant, date) per person, not a scan of the earlier years: it costs the same after ten
-# years of data. The distinct counts by month and kind are then sums over those few thousand
-# rows; by school (not a fixed list) a join of the (school, participant) pairs. Visits are plain
-# sums over `cur`. Plain SQL that PostgreSQL and SQLite both run (measured at 200,000 rows:
-# 72–85 ms and 115 ms for the whole report); table names come from the models, every value is a
-# query parameter.
+# re-evaluating the previous-year subquery. Here the year is read once and folded to one row per
+# participant, month, kind and school (`cur`), then to one row per participant (`people`) that
+# also says, with a 0/1 column per month and per kind, where they came. Whether each person
+# came in the previous fiscal year (continuing), or in any earlier one (not new), is two index
+# probes on (participant, date) per person, not a scan of the earlier years: it costs the same
+# after ten years of data. The distinct counts by month and kind are then sums over those few
+# thousand rows; by school (not a fixed list) a join of the (school, participant) pairs. Visits
+# are plain sums over `cur`. Plain SQL that PostgreSQL and SQLite both run (timings:
+# bench/HISTORY.md); table names come from the models, every value is a query parameter.
 ATTENDANCE_SQL = """
 WITH cur AS MATERIALIZED (
     SELECT participant_id, month, kind, school_id, COUNT(*) AS n,
@@ -320,6 +316,22 @@ def suppress_small(value: int, threshold: int = 3) -> str:
     return f"<{threshold}" if value < threshold else str(value)
 
 
+def log_report_export(
+    fiscal_year: int, export_format: str, *, site: Site | None = None, by, now: dt.datetime
+):
+    """Every export of the report is audited: the fiscal year and the format, nothing personal.
+    The entry hangs off the site: the report is about the whole site, not a person."""
+    target = site or Site.objects.filter(is_default_site=True).first() or by
+    return audit.log_action(
+        target,
+        audit.EXPORT_REPORT,
+        by=by,
+        now=now,
+        title=_("Attendance report %(year)s") % {"year": fiscal_year},
+        data={"report": "attendance", "fiscal_year": fiscal_year, "format": export_format},
+    )
+
+
 current_fiscal_year = fiscal_year_of
 
 
@@ -328,5 +340,6 @@ __all__ = [
     "current_fiscal_year",
     "fiscal_year_bounds",
     "fiscal_year_report",
+    "log_report_export",
     "suppress_small",
 ]

@@ -30,11 +30,11 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, ProtectedError, Q, Value
 from django.db.models.deletion import RestrictedError
 from django.db.models.functions import Concat
-from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
 from attendance.models import Attendance
 from booking.models import Booking, Participant, new_token
+from core import audit
 from core.time import fiscal_year_of, local_date, start_of_day
 
 PSEUDONYM_PREFIX = "匿名-"
@@ -103,11 +103,12 @@ def anonymise(participant: Participant, *, inactive_years: int, now: dt.datetime
     ModelLogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Participant), object_id=str(participant.pk)
     ).update(label=label)
-    log(
-        instance=participant,
-        action=ANONYMISE_ACTION,
+    audit.log_action(
+        participant,
+        ANONYMISE_ACTION,
+        by=None,  # the retention rule, run by a command
+        now=now,
         title=label,
-        timestamp=now,
         data={"inactive_years": inactive_years},
     )
 

@@ -1,8 +1,8 @@
 """Staff admin views: study spaces (opening hours), closures and participants.
 
 The views stay thin: opening hours are applied by `booking.services.opening_hours`, closures
-are made and lifted by `booking.services.close` / `reopen`, walk-ins are created by
-`booking.services.participants.create_participant`.
+are made and lifted by `booking.services.close` / `reopen`, walk-ins are registered by
+`booking.services.participants.register_participant`. The services write the audit log.
 """
 
 from django.contrib import messages
@@ -21,7 +21,6 @@ from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import ListingButton
-from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
@@ -30,8 +29,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from booking import services
 from booking.models import Closure, Participant, StudySpace
 from booking.services.opening_hours import apply_opening_hours
-from booking.services.participants import create_participant
-from core.audit import VIEW_PARTICIPANT, log_participant
+from booking.services.participants import register_participant, view_participant_record
 
 from .forms import CloseForm, ClosureTextForm, ParticipantForm
 
@@ -120,6 +118,13 @@ class ClosurePermissionPolicy(ModelPermissionPolicy):
 class CloseView(generic.CreateView):
     """Create a closure through the service, which cancels and tells the affected bookings."""
 
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except services.BookingError as error:  # "busy": its slots were locked for too long
+            self.produced_error_code, self.produced_error_message = error.code, error.message
+            return self.form_invalid(form)
+
     def save_instance(self):
         data = self.form.cleaned_data
         closure = services.close(
@@ -131,7 +136,6 @@ class CloseView(generic.CreateView):
             now=timezone.now(),
             by=self.request.user,
         )
-        log(instance=closure, action="wagtail.create", user=self.request.user)
         return closure
 
     def get_success_message(self, instance):
@@ -213,8 +217,11 @@ class ReopenView(View):
         if self.closure.reopened_at is not None:
             messages.warning(request, _("This closure was already reopened."))
         else:
-            services.reopen(self.closure, now=timezone.now())
-            log(instance=self.closure, action="wagtail.edit", user=request.user)
+            try:
+                services.reopen(self.closure, now=timezone.now(), by=request.user)
+            except services.BookingError as error:  # "busy"
+                messages.error(request, error.message)
+                return redirect("booking_closure:index")
             messages.success(
                 request,
                 _(
@@ -262,15 +269,15 @@ class ParticipantCreateView(generic.CreateView):
 
     def save_instance(self):
         data = self.form.cleaned_data
-        participant = create_participant(
+        return register_participant(
             nickname=data["nickname"],
             school=data["school"],
             birth_year=data["birth_year"],
             contact_email=data["contact_email"],
             language=data["language"],
+            by=self.request.user,
+            now=timezone.now(),
         )
-        log(instance=participant, action="wagtail.create", user=self.request.user)
-        return participant
 
     def get_success_message(self, instance):
         return _("Participant %(name)s registered with reference %(reference)s.") % {
@@ -301,7 +308,7 @@ class ParticipantEditView(generic.EditView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        log_participant(self.object, VIEW_PARTICIPANT, request.user)
+        view_participant_record(self.object, by=request.user, now=timezone.now())
         return response
 
 

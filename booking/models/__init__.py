@@ -7,6 +7,7 @@ Every bookable slot is a saved `Slot` row, created ahead over a rolling horizon 
 occurrences. The rules that change these rows live in `booking.services`.
 """
 
+from .owners import SlotOwner
 from .participants import Participant, new_token
 from .slots import CODE_ALPHABET, Booking, Slot, new_booking_code
 from .spaces import Closure, OpeningHours, StudySpace
@@ -18,6 +19,7 @@ __all__ = [
     "OpeningHours",
     "Participant",
     "Slot",
+    "SlotOwner",
     "StudySpace",
     "new_booking_code",
     "new_token",

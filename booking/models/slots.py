@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .owners import SlotOwner
 from .participants import Participant
 from .spaces import SPACE_XOR_PROGRAM, Closure, StudySpace
 
@@ -64,7 +65,9 @@ class Slot(models.Model):
         return f"{self.owner} {self.start:%Y-%m-%d %H:%M}"
 
     @property
-    def owner(self):
+    def owner(self) -> SlotOwner:
+        """The study space or the programme page. Where owners are read in a loop, fetch slots
+        with select_related("space", "program")."""
         return self.space if self.space_id else self.program
 
     @property

@@ -4,14 +4,17 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 
 from core.models import BookingRules
+from programs.kinds import SupportKind
 
 from ..fields import WEEKDAY_CHOICES, WeekdaysField
+from .owners import SlotOwner
 
 # Slots and closures belong to exactly one study space or one programme.
 SPACE_XOR_PROGRAM = Q(space__isnull=False, program__isnull=True) | Q(
@@ -56,6 +59,32 @@ class StudySpace(BookingRules, ClusterableModel):
 
     def __str__(self) -> str:
         return self.name
+
+    # The slot owner's questions (booking.models.owners.SlotOwner).
+
+    @property
+    def owner_title(self) -> str:
+        return self.name
+
+    @property
+    def owner_place(self) -> str:
+        return self.place
+
+    @property
+    def capacity_per_slot(self) -> int:
+        return self.capacity
+
+    @property
+    def support_kind(self) -> str:
+        return SupportKind.STUDY_SPACE
+
+    @property
+    def week_url(self) -> str:
+        return reverse("space_week", args=[self.slug])
+
+    @property
+    def slot_key(self) -> dict:
+        return {"space": self}
 
 
 class OpeningHours(models.Model):
@@ -141,5 +170,5 @@ class Closure(models.Model):
         return f"{self.target} {self.first_day}–{self.last_day}: {self.reason}"
 
     @property
-    def target(self):
+    def target(self) -> SlotOwner:
         return self.space or self.program

@@ -6,18 +6,20 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q, Subquery
 
 from core.cache import bump_availability
-from core.time import local_date
 from programs.models import ProgramPage
 
 from ..models import Booking, Participant, Slot, StudySpace
 from . import notifications
+from .availability import too_early
 from .errors import BookingError
+from .locks import LOCK_TIMEOUT_CONDITION, busy_when_locked, lock_timeout_value, with_lock_timeout
 
 # The participant and the slot, locked by one statement: FOR UPDATE OF takes the participant,
 # then the slot, and nothing locks them in the other order, so bookings cannot deadlock. The
 # owner's booking rules are two joined columns: loading the programme page would bring all of
-# Wagtail's page fields. Plain SQL, like the counts below: on the hottest write path, one round
-# trip fewer and no ORM compilation measurably raised booking throughput (bench/).
+# Wagtail's page fields. Plain SQL, like the counts below: on the hottest write path, a round
+# trip and the ORM's query compilation saved show in throughput (bench/HISTORY.md). On
+# PostgreSQL the same statement sets the transaction's lock timeout (`locks`), before it waits.
 LOCK_SQL = """
 SELECT s.*, COALESCE(sp.advance_days, pp.advance_days) AS advance_days,
        COALESCE(sp.max_future_bookings, pp.max_future_bookings) AS max_future_bookings,
@@ -26,7 +28,7 @@ FROM {participant} p
 CROSS JOIN {slot} s
 LEFT JOIN {space} sp ON sp.id = s.space_id
 LEFT JOIN {program} pp ON pp.page_ptr_id = s.program_id
-WHERE p.{who} = %s AND s.id = %s
+WHERE p.{who} = %s AND s.id = %s {timeout}
 {lock}
 """
 
@@ -37,16 +39,19 @@ def _lock_participant_and_slot(
     """Lock the participant (given, or found by their user) and the slot in one round trip;
     the slot comes with its owner's booking rules as `advance_days` and `max_future_bookings`.
     """
+    bounded = connection.vendor == "postgresql"
     sql = LOCK_SQL.format(
         participant=Participant._meta.db_table,
         slot=Slot._meta.db_table,
         space=StudySpace._meta.db_table,
         program=ProgramPage._meta.db_table,
         who="user_id" if user is not None else "id",
+        timeout=f"AND {LOCK_TIMEOUT_CONDITION}" if bounded else "",
         lock="FOR UPDATE OF p, s" if lock and connection.features.has_select_for_update else "",
     )
     who = user.pk if user is not None else participant.pk
-    found = list(Slot.objects.raw(sql, [who, slot_id]))
+    params = [who, slot_id, lock_timeout_value()] if bounded else [who, slot_id]
+    found = list(Slot.objects.raw(sql, params))
     if not found:
         if user is not None and not Participant.objects.filter(user=user).exists():
             raise BookingError("no_profile")
@@ -54,6 +59,7 @@ def _lock_participant_and_slot(
     return found[0], found[0].participant_pk
 
 
+@busy_when_locked
 def book(
     slot_id: int,
     participant: Participant | None = None,
@@ -69,7 +75,8 @@ def book(
     transaction. A lock on the participant serialises their own parallel requests so that the
     future-bookings limit holds too. Give the `participant`, or the `user` whose participant
     profile books: it is then found and locked in one query ("no_profile" when there is none).
-    `lock=False` exists only for the test that proves the lock is needed.
+    `lock=False` exists only for the test that proves the lock is needed. A lock not had
+    within `BOOKING_LOCK_TIMEOUT_MS` gives "busy".
     """
     if (participant is None) == (user is None):
         raise TypeError("book() takes a participant or a user")
@@ -79,7 +86,7 @@ def book(
             raise BookingError("closed")
         if slot.start <= now:
             raise BookingError("too_late")
-        if (local_date(slot.start) - local_date(now)).days > slot.advance_days:
+        if too_early(slot.start, now=now, advance_days=slot.advance_days):
             raise BookingError("too_early", days=slot.advance_days)
         here, future, taken = _active_counts(slot.pk, participant_id, now=now)
         if here:
@@ -136,6 +143,7 @@ def _active_counts(slot_id: int, participant_id: int, *, now: dt.datetime) -> tu
     return int(here), int(future), int(taken)
 
 
+@busy_when_locked
 def cancel(booking: Booking | int, *, now: dt.datetime, user=None) -> Booking:
     """Cancel a booking before its slot starts; the first on the waiting list moves up.
 
@@ -148,14 +156,16 @@ def cancel(booking: Booking | int, *, now: dt.datetime, user=None) -> Booking:
         owned = owned.filter(participant__user=user)
     with transaction.atomic():
         # One statement locks the slot, then the booking and the slot's waiting list (FOR
-        # UPDATE OF takes the slot first, as everything else that changes bookings does).
-        rows = list(
+        # UPDATE OF takes the slot first, as everything else that changes bookings does), and
+        # bounds the wait for those locks.
+        locking = (
             Booking.objects.select_related("slot")
             .select_for_update(of=("slot", "self"))
             .filter(slot_id=Subquery(owned.values("slot_id")[:1]))
             .filter(Q(pk=booking_id) | Q(status=Booking.Status.WAITLISTED))
             .order_by("created_at", "pk")
         )
+        rows = list(with_lock_timeout(locking))
         booking = next((row for row in rows if row.pk == booking_id), None)
         if booking is None:
             raise BookingError("not_found")

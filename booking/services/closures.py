@@ -4,15 +4,18 @@ import datetime as dt
 
 from django.db import transaction
 
+from core import audit
 from core.cache import bump_availability
 from core.time import local_date, start_of_day
 
-from ..models import Booking, Closure, Slot, StudySpace
+from ..models import Booking, Closure, Slot, SlotOwner
 from . import notifications
+from .locks import busy_when_locked, set_lock_timeout
 
 
+@busy_when_locked
 def close(
-    target,
+    target: SlotOwner,
     *,
     first_day: dt.date,
     last_day: dt.date,
@@ -25,12 +28,14 @@ def close(
 
     Every active booking on an affected future slot is kept, marked cancelled-by-closure and
     its participant told (with the reason and the online alternative). Slots created later in
-    the range are born closed (`sync_owner_slots` looks at open closures).
+    the range are born closed (`sync_owner_slots` looks at open closures). The closure is
+    audited as created, by `by`.
     """
     if last_day < first_day:
         raise ValueError("last_day is before first_day")
-    key = {"space": target} if isinstance(target, StudySpace) else {"program": target}
+    key = target.slot_key
     with transaction.atomic():
+        set_lock_timeout()
         closure = Closure.objects.create(
             first_day=first_day,
             last_day=last_day,
@@ -56,15 +61,19 @@ def close(
             booking.save(update_fields=["status", "cancelled_at"])
             notifications.booking_changed(booking, "closure")
         bump_availability()
+        audit.log_action(closure, "wagtail.create", by=by, now=now)
     closure.affected_bookings = len(affected)
     return closure
 
 
-def reopen(closure: Closure, *, now: dt.datetime) -> Closure:
+@busy_when_locked
+def reopen(closure: Closure, *, now: dt.datetime, by=None) -> Closure:
     """Open the closed slots again. Bookings cancelled by the closure stay cancelled: their
     people were told, and may book again. A slot that another open closure of the same space
-    or programme also covers stays closed, under that closure."""
+    or programme also covers stays closed, under that closure. Reopening is audited as an edit
+    of the closure; reopening again changes and logs nothing."""
     with transaction.atomic():
+        set_lock_timeout()
         closure = Closure.objects.select_for_update().get(pk=closure.pk)
         if closure.reopened_at is None:
             closure.reopened_at = now
@@ -85,4 +94,5 @@ def reopen(closure: Closure, *, now: dt.datetime) -> Closure:
                 slot.closure = still
                 slot.save(update_fields=["closure"])
             bump_availability()
+            audit.log_action(closure, "wagtail.edit", by=by, now=now)
     return closure

@@ -16,7 +16,11 @@ MESSAGES = {
     "check_in_too_early": _("Check-in opens two hours before the start."),
     "already_attended": _("This person is already checked in for this time."),
     "no_profile": _("Please finish your profile before booking."),
+    "busy": _("Many people are booking right now. Please try again in a few seconds."),
 }
+
+# "busy" is a lock not had within the lock timeout (3 s): worth trying again about that soon.
+RETRY_AFTER_SECONDS = 3
 
 
 class BookingError(Exception):

@@ -14,6 +14,7 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -92,8 +93,6 @@ def send_booking_mail(booking_id: int, event: str, *, raise_errors: bool = False
     from ..models import Booking
 
     try:
-        # The programme page is read on its own: joined here with all of Wagtail's page
-        # columns, it made this query cost more to plan than everything else in the mail.
         booking = (
             Booking.objects.select_related("participant__user", "slot__space", "slot__closure")
             .filter(pk=booking_id)
@@ -104,18 +103,20 @@ def send_booking_mail(booking_id: int, event: str, *, raise_errors: bool = False
         participant = booking.participant
         if not participant.email:
             return False
+        # The programme page is read on its own, and only the columns the mail shows: joined
+        # above, Wagtail's many page columns make planning that query the mail's largest cost
+        # (bench/HISTORY.md). A study space's slot has no programme: no query then.
+        only_shown = ProgramPage.objects.only("title", "place")
+        prefetch_related_objects([booking], Prefetch("slot__program", queryset=only_shown))
         slot = booking.slot
-        if slot.space_id:
-            title, place = slot.space.name, slot.space.place
-        else:
-            title, place = ProgramPage.objects.values_list("title", "place").get(pk=slot.program_id)
         # Japanese for everyone; people who chose English get the English text first.
         languages = ["en", "ja"] if participant.language == "en" else ["ja"]
         context = {
             "booking": booking,
             "slot": slot,
-            "title": title,
-            "place": place,
+            "title": slot.owner.owner_title,
+            # As stored, not `owner_place`: the mail never said "Online" for online study.
+            "place": slot.owner.place,
             "event": event,
             "site_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/"),
         }

@@ -2,7 +2,7 @@
 
 Staff edit `OpeningHours` rows (days, times, from/until). Each becomes one django-scheduler
 `Event` with a DAILY rule narrowed by weekday: a WEEKLY rule with several weekdays yields only
-the start's weekday in django-scheduler (shared/STACK.md), DAILY + byweekday yields all of them.
+the start's weekday in django-scheduler (docs/stack-notes.md), DAILY + byweekday yields all.
 """
 
 import datetime as dt

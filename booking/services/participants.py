@@ -1,8 +1,13 @@
-"""Creating participant profiles: students who sign up, and walk-ins registered by staff."""
+"""Creating participant profiles: students who sign up, and walk-ins registered by staff; and
+reading one participant's record, which is audited."""
+
+import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.db.models import BigIntegerField, Max
 from django.db.models.functions import Cast, Substr
+
+from core import audit
 
 from ..models import Participant
 
@@ -57,3 +62,19 @@ def create_participant(
                 raise
             last_error = exc
     raise last_error
+
+
+def register_participant(*, by, now: dt.datetime, **fields) -> Participant:
+    """Staff register someone (a walk-in, no account): `create_participant`, audited as a
+    creation in the same transaction."""
+    with transaction.atomic():
+        participant = create_participant(**fields)
+        audit.log_action(participant, "wagtail.create", by=by, now=now)
+    return participant
+
+
+def view_participant_record(participant: Participant, *, by, now: dt.datetime) -> Participant:
+    """Someone (`by`) is shown a participant's personal record: the audit log says who looked,
+    and when. Every page that shows the record calls this."""
+    audit.log_action(participant, audit.VIEW_PARTICIPANT, by=by, now=now)
+    return participant

@@ -19,9 +19,10 @@ from core.time import local_date, local_zone, start_of_day
 from programs.models import ProgramPage
 from programs.schedule import sessions_between
 
-from ..models import Booking, Closure, Slot, StudySpace
+from ..models import Booking, Closure, Slot, SlotOwner, StudySpace
 from . import notifications
 from .bookings import promote_waitlisted
+from .locks import busy_when_locked, set_lock_timeout
 
 DEFAULT_HORIZON_DAYS = 28
 
@@ -65,16 +66,19 @@ def _closure_for(day: dt.date, closures: list[Closure]) -> Closure | None:
     return None
 
 
-def sync_owner_slots(owner, *, now: dt.datetime, horizon_days: int = DEFAULT_HORIZON_DAYS) -> dict:
+@busy_when_locked
+def sync_owner_slots(
+    owner: SlotOwner, *, now: dt.datetime, horizon_days: int = DEFAULT_HORIZON_DAYS
+) -> dict:
     """Make `owner`'s future slots match its schedule up to the horizon. Returns counts."""
-    is_space = isinstance(owner, StudySpace)
-    key = {"space": owner} if is_space else {"program": owner}
-    capacity = owner.capacity if is_space else owner.places_per_session
+    key = owner.slot_key
+    capacity = owner.capacity_per_slot
     start = now
     # Slots exist at least as far ahead as people may book them.
     horizon_days = max(horizon_days, owner.advance_days)
     end = start_of_day(local_date(now) + dt.timedelta(days=horizon_days + 1))
-    if is_space:
+    # The schedules differ: opening hours in django-scheduler, or the programme's recurrence.
+    if isinstance(owner, StudySpace):
         wanted = space_periods(owner, start, end)
     elif owner.live and owner.booking_required:
         wanted = program_periods(owner, start, end)
@@ -84,6 +88,7 @@ def sync_owner_slots(owner, *, now: dt.datetime, horizon_days: int = DEFAULT_HOR
     counts = {"created": 0, "deleted": 0, "cancelled": 0, "updated": 0}
 
     with transaction.atomic():
+        set_lock_timeout()
         existing = {
             s.start: s
             for s in Slot.objects.select_for_update()
@@ -153,16 +158,15 @@ def cancel_slot(slot: Slot, *, now: dt.datetime, reason: str) -> int:
 def generate_slots(*, now: dt.datetime, horizon_days: int = DEFAULT_HORIZON_DAYS) -> dict:
     """Create and update slots for every study space and every live, bookable programme."""
     totals = {"created": 0, "deleted": 0, "cancelled": 0, "updated": 0}
-    owners = list(StudySpace.objects.all()) + list(
-        ProgramPage.objects.live().filter(booking_required=True)
-    )
+    programs = list(ProgramPage.objects.live().filter(booking_required=True))
     # Programmes no longer live or bookable keep their booked slots until they are synced:
     # include programmes that still have future slots.
-    owners += list(
+    programs += list(
         ProgramPage.objects.filter(slots__start__gt=now)
-        .exclude(pk__in=[o.pk for o in owners if isinstance(o, ProgramPage)])
+        .exclude(pk__in=[p.pk for p in programs])
         .distinct()
     )
+    owners = list(StudySpace.objects.all()) + programs
     for owner in owners:
         for key, value in sync_owner_slots(owner, now=now, horizon_days=horizon_days).items():
             totals[key] += value

@@ -28,14 +28,14 @@ def booking_event(booking: Booking) -> Event:
     event.add("dtstamp", booking.promoted_at or booking.created_at)
     event.add("dtstart", slot.start)
     event.add("dtend", slot.end)
-    title = owner.name if slot.space_id else owner.title
+    title = owner.owner_title
     if booking.status == Booking.Status.WAITLISTED:
         title = _("%(title)s (waiting list)") % {"title": title}
         event.add("status", "TENTATIVE")
     else:
         event.add("status", "CONFIRMED")
     event.add("summary", title)
-    place = owner.place if slot.space_id or not owner.is_online else _("Online")
+    place = owner.owner_place
     if place:
         event.add("location", place)
     event.add("description", _("Booking code: %(code)s") % {"code": booking.code})

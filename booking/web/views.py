@@ -21,19 +21,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from booking.models import Booking, Participant, Slot, StudySpace
-from booking.services import BookingError, book, cancel, waitlist_positions
+from booking.services import BookingError, book, cancel, mine
 from core.cache import availability_version
 from programs.models import ProgramPage
 
 from . import calendar_files, qr
 from .forms import ProfileForm
 from .week import build_week, cache_seconds, parse_week
-
-
-def participant_of(user) -> Participant | None:
-    if not user.is_authenticated:
-        return None
-    return Participant.objects.filter(user=user).first()
 
 
 def safe_next(request, fallback: str) -> str:
@@ -56,12 +50,12 @@ def space_index(request):
 
 def space_week(request, slug):
     space = get_object_or_404(StudySpace, slug=slug)
-    return week_response(request, space, reverse("space_week", args=[slug]))
+    return week_response(request, space, space.week_url)
 
 
 def program_week(request, page_id):
     program = get_object_or_404(ProgramPage.objects.live().specific(), pk=page_id)
-    return week_response(request, program, reverse("program_week", args=[page_id]))
+    return week_response(request, program, program.week_url)
 
 
 def week_response(request, owner, base_url):
@@ -69,7 +63,7 @@ def week_response(request, owner, base_url):
     today = timezone.localdate(now)
     monday = parse_week(request.GET.get("week"), today=today)
     week_url = f"{base_url}?{urlencode({'week': monday.isoformat()})}"
-    participant = participant_of(request.user)
+    participant = mine.participant_for(request.user)
     context = {
         "owner": owner,
         "is_space": isinstance(owner, StudySpace),
@@ -84,8 +78,7 @@ def week_response(request, owner, base_url):
     }
     if request.user.is_authenticated:
         # Personal: the student's own bookings are marked, and the forms carry a CSRF token.
-        days = build_week(owner, monday, now=now)
-        mark_my_bookings(days, participant)
+        days = build_week(owner, monday, now=now, participant=participant)
         table = render_to_string(
             "booking/includes/week_table.html", {**context, "days": days}, request=request
         )
@@ -113,21 +106,6 @@ def week_response(request, owner, base_url):
     return render(request, "booking/week.html", context)
 
 
-def mark_my_bookings(days, participant) -> None:
-    if participant is None:
-        return
-    slot_ids = [view.pk for day in days for view in day.slots]
-    mine = {
-        b.slot_id: b
-        for b in Booking.objects.filter(
-            participant=participant, slot_id__in=slot_ids, status__in=Booking.ACTIVE
-        )
-    }
-    for day in days:
-        for view in day.slots:
-            view.my_booking = mine.get(view.pk)
-
-
 # ---------------------------------------------------------------------------------------------
 # Booking and cancelling
 
@@ -137,12 +115,7 @@ def book_slot(request, slot_id):
     slot = Slot.objects.select_related("space", "program").filter(pk=slot_id).first()
     if slot is None:
         raise Http404
-    owner_url = (
-        reverse("space_week", args=[slot.space.slug])
-        if slot.space_id
-        else reverse("program_week", args=[slot.program_id])
-    )
-    back = safe_next(request, owner_url)
+    back = safe_next(request, slot.owner.week_url)
     if not request.user.is_authenticated:
         return redirect_to_login(back)
     waitlist = request.POST.get("waitlist") == "1"
@@ -164,7 +137,7 @@ def book_slot(request, slot_id):
 
 
 def own_booking_or_404(request, code) -> Booking:
-    participant = participant_of(request.user)
+    participant = mine.participant_for(request.user)
     if participant is None:
         raise Http404
     return get_object_or_404(
@@ -193,22 +166,14 @@ def cancel_booking(request, code):
 
 @login_required
 def my_bookings(request):
-    participant = participant_of(request.user)
+    participant = mine.participant_for(request.user)
     if participant is None:
         return redirect(f"{reverse('complete_profile')}?{urlencode({'next': request.path})}")
-    now = timezone.now()
-    bookings = list(
-        Booking.objects.filter(participant=participant)
-        .select_related("slot__space", "slot__program", "slot__closure")
-        .order_by("slot__start", "pk")
-    )
-    positions = waitlist_positions(bookings)
     upcoming, past = [], []
-    for booking in bookings:
-        booking.position = positions.get(booking.pk)
-        booking.can_cancel = booking.is_active and booking.slot.start > now
+    for booking in mine.my_bookings(participant, now=timezone.now()):
+        booking.can_cancel = booking.is_active and not booking.slot_state.started
         booking.meeting_url = meeting_url_for(booking)
-        if booking.is_active and booking.slot.end > now:
+        if booking.is_active and not booking.slot_state.ended:
             booking.qr_svg = qr.inline_svg(qr.check_in_url(booking.code))
             upcoming.append(booking)
         else:
@@ -233,7 +198,7 @@ def meeting_url_for(booking: Booking) -> str:
 @login_required
 def complete_profile(request):
     next_url = safe_next(request, reverse("my_bookings"))
-    if participant_of(request.user) is not None:
+    if mine.participant_for(request.user) is not None:
         return redirect(next_url)
     form = ProfileForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -1,8 +1,9 @@
 """The week of slots a student sees: which week was asked for, and each slot's state.
 
-Availability is computed in bulk (one query for the slots with their confirmed and waiting
-counts, whatever their number). It is for display only: `booking.services.book` recounts
-under a lock before it accepts anything.
+Availability is computed in bulk (one query for the slots with their confirmed counts, whatever
+their number; one more for a student's own bookings on them). Each slot's state is
+`booking.services.slot_state`, as in the API. It is for display only: `booking.services.book`
+recounts under a lock before it accepts anything.
 """
 
 import datetime as dt
@@ -10,11 +11,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from booking.models import Booking, Slot
+from booking.models import Booking, Participant, Slot, SlotOwner
+from booking.services import SlotState, slot_state
 from core.time import local_date, start_of_day
-
-# Closed before full: a closed slot's seats do not matter.
-PAST, CLOSED, FULL, NOT_YET, OPEN = "past", "closed", "full", "not_yet", "open"
 
 
 def parse_week(value: str | None, *, today: dt.date) -> dt.date:
@@ -30,37 +29,18 @@ def parse_week(value: str | None, *, today: dt.date) -> dt.date:
 
 
 @dataclass
-class SlotView:
-    slot: Slot
-    state: str
-    places_left: int
-    opens_on: dt.date | None = None
-    my_booking: Booking | None = None
-
-    @property
-    def pk(self) -> int:
-        return self.slot.pk
-
-
-@dataclass
 class DayView:
     day: dt.date
-    slots: list[SlotView] = field(default_factory=list)
+    slots: list[SlotState] = field(default_factory=list)
 
 
-def owner_filter(owner) -> dict:
-    from booking.models import StudySpace
-
-    return {"space": owner} if isinstance(owner, StudySpace) else {"program": owner}
-
-
-def week_slots(owner, monday: dt.date):
+def week_slots(owner: SlotOwner, monday: dt.date):
     """One query: the owner's slots that start in the week, with their closure and counts."""
     return (
         Slot.objects.filter(
             start__gte=start_of_day(monday),
             start__lt=start_of_day(monday + dt.timedelta(days=7)),
-            **owner_filter(owner),
+            **owner.slot_key,
         )
         .select_related("closure")
         .annotate(
@@ -70,32 +50,39 @@ def week_slots(owner, monday: dt.date):
     )
 
 
-def slot_state(slot: Slot, *, now: dt.datetime, advance_days: int) -> SlotView:
-    places_left = max(slot.capacity - slot.confirmed, 0)
-    if slot.start <= now:
-        return SlotView(slot, PAST, places_left)
-    if slot.is_closed:
-        return SlotView(slot, CLOSED, places_left)
-    opens_on = local_date(slot.start) - dt.timedelta(days=advance_days)
-    if opens_on > local_date(now):
-        return SlotView(slot, NOT_YET, places_left, opens_on=opens_on)
-    if places_left == 0:
-        return SlotView(slot, FULL, 0)
-    return SlotView(slot, OPEN, places_left)
-
-
-def build_week(owner, monday: dt.date, *, now: dt.datetime) -> list[DayView]:
-    """Seven days (Monday first), each with its slots and their states."""
+def build_week(
+    owner: SlotOwner, monday: dt.date, *, now: dt.datetime, participant: Participant | None = None
+) -> list[DayView]:
+    """Seven days (Monday first), each with its slots and their states; with `participant`,
+    their own active bookings on those slots too."""
+    slots = list(week_slots(owner, monday))
+    mine = {}
+    if participant is not None:
+        mine = {
+            b.slot_id: b
+            for b in Booking.objects.filter(
+                participant=participant,
+                slot_id__in=[slot.pk for slot in slots],
+                status__in=Booking.ACTIVE,
+            )
+        }
     days = [DayView(monday + dt.timedelta(days=n)) for n in range(7)]
-    for slot in week_slots(owner, monday):
-        view = slot_state(slot, now=now, advance_days=owner.advance_days)
-        days[(local_date(slot.start) - monday).days].slots.append(view)
+    for slot in slots:
+        state = slot_state(
+            slot,
+            now=now,
+            confirmed=slot.confirmed,
+            advance_days=owner.advance_days,
+            booked_by_me=mine.get(slot.pk),
+        )
+        days[(local_date(slot.start) - monday).days].slots.append(state)
     return days
 
 
 def cache_seconds(days: list[DayView], *, now: dt.datetime, longest: int = 600) -> int:
     """How long a rendered week stays true without any booking change: until the next slot
-    starts (it becomes past) or the next local midnight (booking opens for another day)."""
+    starts (it shows as past from then) or the next local midnight (booking opens for another
+    day)."""
     tomorrow = start_of_day(local_date(now) + dt.timedelta(days=1))
     moments = [tomorrow] + [v.slot.start for d in days for v in d.slots if v.slot.start > now]
     seconds = int((min(moments) - now).total_seconds())

@@ -94,7 +94,7 @@ TEMPLATES = [
 
 # SQLite is the zero-setup default. IMMEDIATE transactions and a generous timeout make a file
 # database serialise concurrent writers instead of failing with "database is locked"
-# (verified in shared/STACK.md). DATABASE_URL switches any settings module to PostgreSQL.
+# (docs/stack-notes.md). DATABASE_URL switches any settings module to PostgreSQL.
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
@@ -105,10 +105,14 @@ DATABASES = {
 if os.environ.get("DATABASE_URL", "").strip():
     DATABASES["default"] = dj_database_url.parse(os.environ["DATABASE_URL"].strip())
 
+# How long booking, cancelling, closing and slot sync wait for a row lock on PostgreSQL before
+# answering "busy" (booking/services/locks.py); SQLite's wait is its "timeout" above.
+BOOKING_LOCK_TIMEOUT_MS = 3000
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache shared by every worker process: the page cache (cms/page_cache.py) and the
-# availability version (booking/services/cache.py) are only correct when all workers see the
+# availability version (core/cache.py) are only correct when all workers see the
 # same versions. Redis when REDIS_URL is set; production falls back to the database cache;
 # development and tests, single-process, use local memory.
 if os.environ.get("REDIS_URL"):
@@ -194,6 +198,6 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "manabiba@localhost")
 MANABIBA_ENV = "base"
 
 # Programme schedules are wall-clock times in Asia/Tokyo. Keeping django-recurrence naive avoids
-# its UTC conversion, which applies weekdays in UTC (shared/STACK.md); programs.schedule makes
+# its UTC conversion, which applies weekdays in UTC (docs/stack-notes.md); programs.schedule makes
 # the results aware in TIME_ZONE.
 RECURRENCE_USE_TZ = False

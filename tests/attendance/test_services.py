@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import IntegrityError
+from wagtail.models import ModelLogEntry
 
 from attendance.models import Attendance, Outcome
 from attendance.services.checkin import (
@@ -12,11 +13,14 @@ from attendance.services.checkin import (
     participants_to_reach_out,
     record_consent,
     record_outcome,
+    register_new_walk_in,
     register_walk_in,
     undo_check_in,
 )
-from booking.models import Booking
+from booking.models import Booking, Participant
 from booking.services.errors import BookingError
+from booking.services.participants import view_participant_record
+from core import audit
 from tests.factories import make_program, make_user
 
 from .factories import (
@@ -39,9 +43,9 @@ pytestmark = pytest.mark.django_db
 def test_check_in_records_one_visit_and_is_idempotent():
     school = make_school("益田高校")
     booking = make_booking(make_slot(), make_participant(school=school))
-    first = check_in(booking, now=NOW)
-    again = check_in(booking, now=NOW + dt.timedelta(minutes=5))
-    assert first.pk == again.pk
+    first, created = check_in(booking, now=NOW)
+    again, created_again = check_in(booking, now=NOW + dt.timedelta(minutes=5))
+    assert first.pk == again.pk and created and not created_again
     assert Attendance.objects.count() == 1
     assert first.source == "booking" and first.kind == "study_space"
     assert first.date == TODAY and first.fiscal_year == 2026 and first.month == 202606
@@ -50,7 +54,7 @@ def test_check_in_records_one_visit_and_is_idempotent():
 
 def test_check_in_of_a_programme_session_counts_its_kind(index):
     program = make_program(index, kind="fieldwork")
-    attendance = check_in(make_booking(make_slot(program)), now=NOW)
+    attendance = check_in(make_booking(make_slot(program)), now=NOW).attendance
     assert attendance.kind == "fieldwork"
 
 
@@ -71,7 +75,7 @@ def test_check_in_opens_two_hours_before_the_start():
     with pytest.raises(BookingError) as error:
         check_in(booking, now=at(TODAY, 16, 59))
     assert error.value.code == "check_in_too_early"
-    assert check_in(booking, now=at(TODAY, 17))
+    assert check_in(booking, now=at(TODAY, 17)).created
 
 
 def test_check_in_refuses_a_cancelled_slot():
@@ -84,9 +88,114 @@ def test_check_in_refuses_a_cancelled_slot():
 def test_undo_removes_the_visit_and_says_whether_there_was_one():
     booking = make_booking(make_slot())
     check_in(booking, now=NOW)
-    assert undo_check_in(booking) is True
+    assert undo_check_in(booking, now=NOW) is True
     assert not Attendance.objects.exists()
-    assert undo_check_in(booking) is False
+    assert undo_check_in(booking, now=NOW) is False
+
+
+# The audit trail is written by the rules themselves -------------------------------------------
+
+
+def entries(participant, action=None):
+    found = ModelLogEntry.objects.filter(object_id=str(participant.pk)).order_by("pk")
+    return found.filter(action=action) if action else found
+
+
+def test_a_check_in_outside_any_view_is_audited_and_a_repeat_writes_nothing():
+    """Called as a management command or the API would call it: no view, no request."""
+    staff = make_user("desk")
+    booking = make_booking(make_slot(), make_participant(nickname="そら"))
+    attendance, created = check_in(booking, now=NOW, by=staff)
+    assert created
+    entry = entries(booking.participant).get()
+    assert entry.action == audit.CHECK_IN
+    assert (entry.user, entry.timestamp) == (staff, NOW)
+    assert entry.data == {"detail": f"{booking.slot.space} 2026-06-03 16:00"}
+
+    later = NOW + dt.timedelta(minutes=5)
+    again, created_again = check_in(booking, now=later, by=make_user("other-desk"))
+    assert again.pk == attendance.pk and not created_again
+    assert Attendance.objects.count() == 1
+    assert list(ModelLogEntry.objects.all()) == [entry]
+
+
+def test_a_command_checking_in_is_audited_without_a_user():
+    booking = make_booking(make_slot())
+    check_in(booking, now=NOW)
+    entry = entries(booking.participant, audit.CHECK_IN).get()
+    assert entry.user is None and entry.timestamp == NOW
+
+
+def test_a_refused_check_in_changes_and_logs_nothing():
+    booking = make_booking(make_slot(), status=Booking.Status.CANCELLED)
+    with pytest.raises(BookingError):
+        check_in(booking, now=NOW, by=make_user("desk"))
+    assert not Attendance.objects.exists() and not ModelLogEntry.objects.exists()
+
+
+def test_a_booking_of_someone_already_counted_as_a_walk_in_is_refused_not_a_crash():
+    slot = make_slot()
+    participant = make_participant()
+    register_walk_in(slot, participant, now=NOW)
+    booking = make_booking(slot, participant)
+    with pytest.raises(BookingError) as error:
+        check_in(booking, now=NOW)
+    assert error.value.code == "already_attended"
+    assert list(entries(participant).values_list("action", flat=True)) == [audit.WALK_IN]
+
+
+def test_undo_walk_in_consent_and_outcome_are_audited_by_the_services():
+    staff = make_user("desk")
+    booking = make_booking(make_slot())
+    person = booking.participant
+    check_in(booking, now=NOW, by=staff)
+    assert undo_check_in(booking, now=NOW, by=staff)
+    assert not undo_check_in(booking, now=NOW, by=staff)  # nothing to undo: nothing logged
+    walker = make_participant()
+    register_walk_in(make_slot(), walker, now=NOW, by=staff)
+    record_consent(walker, received_on=TODAY, now=NOW, by=staff)
+    record_outcome(walker, 2026, now=NOW, by=staff, employed=True)
+
+    assert list(entries(person).values_list("action", flat=True)) == [
+        audit.CHECK_IN,
+        audit.UNDO_CHECK_IN,
+    ]
+    logged = list(entries(walker))
+    assert [e.action for e in logged] == [
+        audit.WALK_IN,
+        audit.RECORD_CONSENT,
+        audit.RECORD_OUTCOME,
+    ]
+    assert all(e.user == staff and e.timestamp == NOW for e in logged)
+    assert logged[1].data["detail"] == "2026-06-03"
+    assert logged[2].data["detail"].startswith("2026: ")
+
+
+def test_a_new_walk_in_is_created_and_counted_with_both_audited():
+    staff = make_user("desk")
+    participant = register_new_walk_in(
+        make_slot(), nickname="はじめて", school=None, birth_year=2009, now=NOW, by=staff
+    )
+    assert [(e.action, e.user) for e in entries(participant)] == [
+        ("wagtail.create", staff),
+        (audit.WALK_IN, staff),
+    ]
+
+
+def test_a_refused_new_walk_in_creates_nobody_and_logs_nothing():
+    with pytest.raises(BookingError):
+        register_new_walk_in(
+            make_slot(status="cancelled"), nickname="x", school=None, birth_year=None, now=NOW
+        )
+    assert not Participant.objects.exists() and not ModelLogEntry.objects.exists()
+
+
+def test_viewing_a_record_is_audited_with_who_and_when():
+    staff = make_user("desk")
+    participant = make_participant()
+    view_participant_record(participant, by=staff, now=NOW)
+    entry = entries(participant, audit.VIEW_PARTICIPANT).get()
+    assert (entry.user, entry.timestamp, entry.data) == (staff, NOW, {})
 
 
 # Walk-ins ---------------------------------------------------------------------------------------
@@ -94,7 +203,7 @@ def test_undo_removes_the_visit_and_says_whether_there_was_one():
 
 def test_walk_in_counts_like_any_visit():
     slot = make_slot()
-    attendance = register_walk_in(slot, make_participant(), now=NOW)
+    attendance = register_walk_in(slot, make_participant(), now=NOW).attendance
     assert attendance.source == "walk_in" and attendance.booking is None
     assert attendance.slot == slot and attendance.date == TODAY
 
@@ -102,7 +211,7 @@ def test_walk_in_counts_like_any_visit():
 def test_walk_in_of_someone_who_booked_checks_in_their_booking():
     slot = make_slot()
     booking = make_booking(slot)
-    attendance = register_walk_in(slot, booking.participant, now=NOW)
+    attendance = register_walk_in(slot, booking.participant, now=NOW).attendance
     assert attendance.booking == booking and attendance.source == "booking"
     assert Attendance.objects.count() == 1
 
@@ -195,7 +304,7 @@ def test_consent_is_needed_by_birth_year(birth_year, needs):
 def test_recorded_consent_removes_the_warning_and_says_who():
     staff = make_user("desk")
     participant = make_participant(birth_year=2011)
-    record_consent(participant, received_on=TODAY, by=staff)
+    record_consent(participant, received_on=TODAY, now=NOW, by=staff)
     participant.refresh_from_db()
     assert participant.guardian_consent_on == TODAY
     assert participant.guardian_consent_recorded_by == staff
@@ -207,11 +316,11 @@ def test_recorded_consent_removes_the_warning_and_says_who():
 
 def test_outcome_passed_implies_took_and_one_row_per_year():
     participant = make_participant()
-    outcome = record_outcome(participant, 2026, passed_equivalency_exam=True)
+    outcome = record_outcome(participant, 2026, now=NOW, passed_equivalency_exam=True)
     assert outcome.took_equivalency_exam and outcome.passed_equivalency_exam
-    record_outcome(participant, 2026, employed=True)
+    record_outcome(participant, 2026, now=NOW, employed=True)
     assert Outcome.objects.filter(participant=participant).count() == 1
-    record_outcome(participant, 2025, returned_to_school=True)
+    record_outcome(participant, 2025, now=NOW, returned_to_school=True)
     assert Outcome.objects.filter(participant=participant).count() == 2
 
 
@@ -224,4 +333,4 @@ def test_the_database_refuses_passed_without_took():
 
 def test_unknown_outcome_flags_are_refused():
     with pytest.raises(ValueError):
-        record_outcome(make_participant(), 2026, won_lottery=True)
+        record_outcome(make_participant(), 2026, now=NOW, won_lottery=True)

@@ -5,11 +5,15 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import OperationalError, connection
+from wagtail.models import ModelLogEntry
 
 from booking.models import Booking, Slot
 from booking.services import BookingError, book, cancel, close, reopen, waitlist_positions
 from booking.services.bookings import promote_waitlisted
+from booking.services.locks import busy_when_locked
 from tests.booking.factories import NOW, at, make_participant, make_slot, make_space
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -222,6 +226,36 @@ def test_reopen_opens_the_slots_again():
     slot.refresh_from_db()
     assert slot.closure is None
     assert book(slot.pk, make_participant(), now=NOW).status == "confirmed"
+
+
+def test_closing_and_reopening_are_audited_by_the_service_itself():
+    """Whoever closes (the admin, a command), the closure's history says who and when."""
+    staff = make_user("closer")
+    space = make_space()
+    closure = close(
+        space, first_day=at(2).date(), last_day=at(2).date(), reason="点検", now=NOW, by=staff
+    )
+    later = NOW + dt.timedelta(hours=1)
+    reopen(closure, now=later, by=staff)
+    reopen(closure, now=later + dt.timedelta(hours=1), by=staff)  # already open: nothing logged
+    logged = ModelLogEntry.objects.filter(object_id=str(closure.pk)).order_by("pk")
+    assert [(e.action, e.user, e.timestamp) for e in logged] == [
+        ("wagtail.create", staff, NOW),
+        ("wagtail.edit", staff, later),
+    ]
+
+
+def test_a_database_locked_too_long_is_busy_on_sqlite_and_other_errors_pass_through():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's own message")
+
+    @busy_when_locked
+    def stuck(message):
+        raise OperationalError(message)
+
+    refused("busy", stuck, "database is locked")  # after settings' "timeout" seconds
+    with pytest.raises(OperationalError):
+        stuck("no such table: booking_slot")
 
 
 def test_reopening_one_closure_keeps_an_overlapping_one_closed():

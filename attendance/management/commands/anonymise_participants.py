@@ -1,4 +1,4 @@
-"""Pseudonymise participants not seen for years (see booking/services/retention.py)."""
+"""Pseudonymise participants not seen for years (see attendance/services/retention.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone

@@ -48,4 +48,4 @@ def visit_at(space: StudySpace, participant: Participant, start: dt.datetime):
     slot = Slot.objects.filter(space=space, start=start).first() or Slot.objects.create(
         space=space, start=start, end=start + dt.timedelta(hours=1), capacity=10
     )
-    return register_walk_in(slot, participant, now=start)
+    return register_walk_in(slot, participant, now=start).attendance

@@ -1,4 +1,4 @@
-"""Every figure of the yearly report against hand-computed fixtures (DOMAIN.md definitions)."""
+"""Every figure of the yearly report against hand-computed fixtures (as docs/domain.md defines)."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -45,7 +45,7 @@ def slot(space, start, minutes=60, capacity=10):
 
 
 def visit(space, participant, start):
-    return register_walk_in(slot_at(space, start), participant, now=start)
+    return register_walk_in(slot_at(space, start), participant, now=start).attendance
 
 
 def slot_at(space, start):
@@ -132,9 +132,9 @@ def test_no_shows_and_seat_use(space, schools):
 
 def test_outcomes_are_counted_per_flag(schools):
     p1, p2 = person("P-1"), person("P-2")
-    record_outcome(p1, 2026, passed_equivalency_exam=True, employed=True)
-    record_outcome(p2, 2026, returned_to_school=True)
-    record_outcome(p2, 2025, employed=True)
+    record_outcome(p1, 2026, now=NOW, passed_equivalency_exam=True, employed=True)
+    record_outcome(p2, 2026, now=NOW, returned_to_school=True)
+    record_outcome(p2, 2025, now=NOW, employed=True)
     outcomes = fiscal_year_report(2026, now=NOW)["outcomes"]
     assert outcomes == {
         "returned_to_school": 1,

@@ -3,15 +3,16 @@ their audit log, and who may open it."""
 
 import csv
 import io
+import json
 
 import openpyxl
 import pytest
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone, translation
 from wagtail.log_actions import registry
 from wagtail.models import ModelLogEntry
 
-from attendance.reports.views import EXPORT_REPORT
+from attendance.reports.views import EXPORT_REPORT, AttendanceReportView
 from tests.factories import make_user
 
 from .helpers import NOW, SECRET_EMAIL, SECRET_NICKNAME, SECRET_REFERENCE, make_report_data
@@ -56,8 +57,38 @@ def row_cells(html: str, table_id: str, key: str) -> dict:
     return cells
 
 
-def test_url_is_under_reports():
-    assert reverse("attendance_report") == URL
+def menu_links(html: str) -> dict[str, tuple[str, str]]:
+    """Wagtail's sidebar menu, from the JSON props of the admin page: name -> (url, submenu)."""
+    props = html[html.index('id="wagtail-sidebar-props"') :]
+    props = json.loads(props[props.index(">") + 1 : props.index("</script>")])
+    links = {}
+
+    def walk(items, submenu=""):
+        for item in items:
+            options = item["_args"][0]
+            if item["_type"] == "wagtail.sidebar.SubMenuItem":
+                walk(item["_args"][1], options["name"])
+            elif isinstance(options.get("url"), str) and isinstance(options["name"], str):
+                # (telepath packs repeated values as {"_val": …}: none of ours are)
+                links[options["name"]] = (options["url"], submenu)
+
+    for module in props["modules"]:
+        if module["_type"] == "wagtail.sidebar.MainMenuModule":
+            walk(module["_args"][0])
+    return links
+
+
+def test_the_reports_menu_leads_a_coordinator_to_the_report(coordinator_client, data):
+    match = resolve(URL)
+    assert match.url_name == "attendance_report"
+    assert match.func.view_class is AttendanceReportView
+    menu = coordinator_client.get(reverse("wagtailadmin_home"))
+    assert menu.status_code == 200
+    url, submenu = menu_links(menu.content.decode())["attendance-report"]
+    assert (url, submenu) == (URL, "reports")
+    response = coordinator_client.get(url)
+    assert response.status_code == 200
+    assert figure(response.content.decode(), "figure-total-visits") == "4"
 
 
 def test_headline_figures_and_breakdowns(coordinator_client, data):

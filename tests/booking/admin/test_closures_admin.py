@@ -200,3 +200,33 @@ def test_nobody_deletes_a_closure(client, staff_client, space):
     assert client.post(delete_url).status_code in (302, 403)
     assert Closure.objects.filter(pk=closure.pk).exists()
     assert Slot.objects.filter(closure=closure).exists()
+
+
+def test_a_busy_closure_or_reopening_is_a_message_not_an_error_page(
+    staff_client, space, monkeypatch
+):
+    """Slots locked elsewhere for too long ("busy", tested on PostgreSQL in test_lock_timeout):
+    the admin says so and nothing is closed or reopened."""
+    from booking import services
+
+    today = timezone.localdate()
+    staff_client.post(ADD_URL, close_form(space=space, first_day=today, last_day=today))
+    closure = Closure.objects.get()
+
+    def busy(*args, **kwargs):
+        raise services.BookingError("busy")
+
+    monkeypatch.setattr(services, "close", busy)
+    monkeypatch.setattr(services, "reopen", busy)
+    response = staff_client.post(
+        ADD_URL, close_form(space=space, first_day=today, last_day=today, reason="別の理由")
+    )
+    assert response.status_code == 200  # the form again, with the message
+    assert any("try again in a few seconds" in text for text in messages_of(response))
+    assert Closure.objects.count() == 1
+
+    reopen_url = reverse("booking_closure:reopen", args=[closure.pk])
+    response = staff_client.post(reopen_url, follow=True)
+    assert any("try again in a few seconds" in text for text in messages_of(response))
+    closure.refresh_from_db()
+    assert closure.reopened_at is None
