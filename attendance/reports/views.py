@@ -38,6 +38,7 @@ from attendance.services.reports import (
     log_report_export,
 )
 from core.audit import EXPORT_REPORT
+from core.spreadsheets import neutralise_cell
 from core.time import local_date
 from programs.kinds import SupportKind
 
@@ -110,6 +111,11 @@ class AttendanceReportView(ReportView):
     export_filename = "attendance-report"
 
     list_export = ["fiscal_year", "dimension", "key", "label", *FIGURES]
+    # School names are typed by staff: no cell of the CSV may be read as a formula.
+    custom_value_preprocess = {
+        **ReportView.custom_value_preprocess,
+        str: {ReportView.FORMAT_CSV: neutralise_cell},
+    }
     export_headings = {
         "fiscal_year": gettext_lazy("Fiscal year"),
         "dimension": gettext_lazy("Dimension"),

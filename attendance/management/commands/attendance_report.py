@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from attendance.services.reports import fiscal_year_report
+from core.spreadsheets import neutralise_cell
 from core.time import fiscal_year_of, local_date
 
 FIRST_FISCAL_YEAR = 2000
@@ -85,4 +86,5 @@ class Command(BaseCommand):
             writer.writerow(["summary", key, data[key]])
         for section in BREAKDOWNS:
             for key, value in data[section].items():
-                writer.writerow([section, key, value])
+                # Keys include school names, typed by staff: never a formula in Excel.
+                writer.writerow([section, neutralise_cell(key), value])

@@ -121,3 +121,24 @@ def test_a_bad_fiscal_year_is_a_clear_error(db, value, message):
 def test_a_bad_format_is_refused(db):
     with pytest.raises(CommandError, match="invalid choice"):
         run("attendance_report", "--fiscal-year", "2025", "--format", "xml")
+
+
+def test_csv_cells_never_start_a_formula(year):
+    from core.models import School
+
+    School.objects.filter(name="益田高校").update(name="@SUM(A1:A9)")
+    out, _ = run("attendance_report", "--fiscal-year", "2025", "--format", "csv")
+    keys = [key for section, key, _value in csv.reader(StringIO(out)) if section == "by_school"]
+    assert "'@SUM(A1:A9)" in keys
+    assert not any(key.startswith(("=", "+", "-", "@")) for key in keys)
+
+
+def test_neutralise_cell_keeps_numbers_and_plain_text():
+    from core.spreadsheets import neutralise_cell
+
+    assert neutralise_cell("=1+1") == "'=1+1"
+    assert neutralise_cell("-5") == "'-5"
+    assert neutralise_cell("\t=cmd") == "'\t=cmd"
+    assert neutralise_cell("益田高校") == "益田高校"
+    assert neutralise_cell(-5) == -5
+    assert neutralise_cell(None) is None

@@ -289,3 +289,14 @@ def test_anonymous_is_sent_to_the_login(client, data):
     response = client.get(URL, {"export": "xlsx"})
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_a_school_name_that_looks_like_a_formula_is_text_in_the_csv(coordinator_client, data):
+    from core.models import School
+
+    School.objects.filter(name="益田高校").update(name='=HYPERLINK("http://evil.example","x")')
+    response = coordinator_client.get(URL, {"fiscal_year": "2026", "export": "csv"})
+    assert response.status_code == 200
+    labels = [r["Label"] for r in read_csv(response) if r["Dimension"] == "school"]
+    assert '\'=HYPERLINK("http://evil.example","x")' in labels
+    assert not any(label.startswith(("=", "+", "-", "@")) for label in labels)
