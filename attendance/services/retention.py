@@ -23,13 +23,16 @@ What changes, and why:
 from __future__ import annotations
 
 import datetime as dt
+from importlib import import_module
 
-from django.contrib.auth import get_user_model
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, ProtectedError, Q, Value
 from django.db.models.deletion import RestrictedError
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Replace
+from django_tasks_db.models import DBTaskResult
 from wagtail.models import ModelLogEntry
 
 from attendance.models import Attendance
@@ -88,6 +91,7 @@ def anonymise_inactive(*, inactive_years: int, now: dt.datetime, dry_run: bool =
 def anonymise(participant: Participant, *, inactive_years: int, now: dt.datetime) -> None:
     """Replace one participant's personal fields by a pseudonym. Call inside a transaction."""
     user = participant.user
+    addresses = _addresses_of(participant, user)
     participant.nickname = pseudonym(participant)
     participant.contact_email = ""
     participant.birth_year = None
@@ -97,7 +101,9 @@ def anonymise(participant: Participant, *, inactive_years: int, now: dt.datetime
         update_fields=["nickname", "contact_email", "birth_year", "user", "feed_token"]
     )
     if user is not None:
+        _end_sessions(user.pk, now=now)
         _retire_account(user)
+    _scrub_outbox(addresses)
 
     label = str(participant)
     ModelLogEntry.objects.filter(
@@ -140,3 +146,31 @@ def _retire_account(user) -> None:
     user.set_unusable_password()
     user.save()
     user.emailaddress_set.all().delete()
+
+
+def _addresses_of(participant: Participant, user) -> set[str]:
+    addresses = {participant.contact_email}
+    if user is not None:
+        addresses.add(user.email)
+        addresses.update(user.emailaddress_set.values_list("email", flat=True))
+    return {address for address in addresses if address}
+
+
+def _scrub_outbox(addresses: set[str]) -> None:
+    """A mail the server refused keeps its error in the outbox, and SMTP errors name the
+    recipient: replace the person's addresses in every stored error text."""
+    for address in addresses:
+        DBTaskResult.objects.filter(traceback__contains=address).update(
+            traceback=Replace("traceback", Value(address), Value("[anonymised]"))
+        )
+
+
+def _end_sessions(user_pk: int, *, now: dt.datetime) -> None:
+    """Log the person out everywhere. Sessions are not indexed by user, so the live ones are
+    decoded and matched; this runs once a year, over the sessions of the last few weeks."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "get_model_class"):
+        return  # signed cookies or a cache-only engine: nothing stored to end here
+    for session in store.get_model_class().objects.filter(expire_date__gt=now).iterator():
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user_pk):
+            store(session_key=session.session_key).delete()

@@ -170,3 +170,38 @@ def test_command_dry_run_and_run(people):
 def test_command_refuses_a_silly_window(db, years):
     with pytest.raises(CommandError, match="--inactive-years must be between 1 and 50"):
         run("anonymise_participants", "--inactive-years", years)
+
+
+def test_anonymising_ends_the_sessions_and_scrubs_the_outbox(people, client):
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+    from django_tasks_db.models import DBTaskResult
+
+    client.force_login(people["old"].user)  # the student, still logged in on a phone
+    someone_else = Client()
+    someone_else.force_login(make_user("still-here"))
+    refused = "SMTPRecipientsRefused: {'{}': (550, b'no such user')}"
+    failed = [
+        DBTaskResult.objects.create(
+            status="FAILED",
+            args_kwargs={"args": [1, "confirmed"], "kwargs": {}},
+            task_path="booking.services.notifications.booking_mail",
+            backend_name="mail",
+            queue_name="default",
+            run_after=NOW,
+            exception_class_path="smtplib.SMTPRecipientsRefused",
+            traceback=refused.replace("{}", address),
+        )
+        for address in ("p-0001@example.org", "old-student@example.org", "other@example.org")
+    ]
+    assert Session.objects.count() == 2
+
+    anonymise_inactive(inactive_years=2, now=NOW)
+
+    assert Session.objects.count() == 1
+    remaining = Session.objects.get().get_decoded()
+    assert remaining["_auth_user_id"] == str(get_user_model().objects.get(username="still-here").pk)
+    texts = [DBTaskResult.objects.get(pk=task.pk).traceback for task in failed]
+    assert "p-0001@example.org" not in texts[0] and "[anonymised]" in texts[0]
+    assert "old-student@example.org" not in texts[1] and "[anonymised]" in texts[1]
+    assert texts[2] == refused.replace("{}", "other@example.org")  # not this person's
