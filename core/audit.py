@@ -18,6 +18,7 @@ UNDO_CHECK_IN = "manabiba.undo_check_in"
 WALK_IN = "manabiba.walk_in"
 RECORD_CONSENT = "manabiba.record_consent"
 RECORD_OUTCOME = "manabiba.record_outcome"
+RENEW_FEED = "manabiba.renew_feed"
 # Registered with its own formatter by attendance.reports.views (the message names the year).
 EXPORT_REPORT = "manabiba.export_report"
 
@@ -28,6 +29,7 @@ ACTIONS = {
     WALK_IN: (_("Walk-in"), _("Registered as a walk-in")),
     RECORD_CONSENT: (_("Record guardian consent"), _("Guardian consent recorded")),
     RECORD_OUTCOME: (_("Record outcome"), _("Outcome recorded")),
+    RENEW_FEED: (_("Renew calendar address"), _("Private calendar address renewed")),
 }
 
 

@@ -9,7 +9,7 @@ from django.db.models.functions import Cast, Substr
 
 from core import audit
 
-from ..models import Participant
+from ..models import Participant, new_token
 
 REFERENCE_PREFIX = "P-"
 # Two staff registering walk-ins at the same moment may compute the same next reference; the
@@ -77,4 +77,14 @@ def view_participant_record(participant: Participant, *, by, now: dt.datetime) -
     """Someone (`by`) is shown a participant's personal record: the audit log says who looked,
     and when. Every page that shows the record calls this."""
     audit.log_action(participant, audit.VIEW_PARTICIPANT, by=by, now=now)
+    return participant
+
+
+def renew_feed_token(participant: Participant, *, by, now: dt.datetime) -> Participant:
+    """A new private calendar address for `participant`; the old one stops working at once (a
+    lost phone, an address shared by mistake). The student does it on My bookings, staff on
+    request; either way it is audited."""
+    participant.feed_token = new_token()
+    participant.save(update_fields=["feed_token"])
+    audit.log_action(participant, audit.RENEW_FEED, by=by, now=now)
     return participant

@@ -12,4 +12,5 @@ urlpatterns = [
     path("my/bookings/<str:code>/cancel/", views.cancel_booking, name="cancel_booking"),
     path("my/bookings/<str:code>.ics", views.booking_ics, name="booking_ics"),
     path("my/feed/<str:token>.ics", views.booking_feed, name="booking_feed"),
+    path("my/feed/renew/", views.renew_feed, name="renew_feed"),
 ]

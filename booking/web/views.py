@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from booking.models import Booking, Participant, Slot, StudySpace
 from booking.services import BookingError, book, cancel, mine
+from booking.services.participants import renew_feed_token
 from core.cache import availability_version
 from programs.models import ProgramPage
 
@@ -185,6 +186,23 @@ def my_bookings(request):
         "booking/my_bookings.html",
         {"participant": participant, "upcoming": upcoming, "past": past, "feed_url": feed_url},
     )
+
+
+@login_required
+@require_POST
+def renew_feed(request):
+    participant = mine.participant_for(request.user)
+    if participant is None:
+        return redirect("complete_profile")
+    renew_feed_token(participant, by=request.user, now=timezone.now())
+    messages.success(
+        request,
+        _(
+            "Here is a new calendar address. The old one no longer works: add the new one to your "
+            "calendar app."
+        ),
+    )
+    return redirect(f"{reverse('my_bookings')}#feed-heading")
 
 
 def meeting_url_for(booking: Booking) -> str:

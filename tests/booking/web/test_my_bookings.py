@@ -167,3 +167,27 @@ def test_private_feed_lists_only_own_active_bookings_without_login(client):
 
     assert client.get("/my/feed/not-a-real-token.ics").status_code == 404
     assert client.get(f"/my/feed/{token[:-1]}.ics").status_code == 404
+
+
+def test_a_student_renews_the_private_feed_address_and_the_old_one_stops_working(client):
+    from wagtail.models import ModelLogEntry
+
+    student = make_student()
+    old = student.participant.feed_token
+    client.force_login(student)
+    assert client.get("/my/feed/renew/").status_code == 405  # a change needs a POST
+    response = client.post("/my/feed/renew/", follow=True)
+    assert response.status_code == 200
+    student.participant.refresh_from_db()
+    new = student.participant.feed_token
+    assert new != old and len(new) >= 32
+    assert f"/my/feed/{new}.ics" in response.content.decode()
+    assert client.get(f"/my/feed/{old}.ics").status_code == 404
+    assert client.get(f"/my/feed/{new}.ics").status_code == 200
+    entry = ModelLogEntry.objects.get(action="manabiba.renew_feed")
+    assert entry.user_id == student.pk and entry.object_id == str(student.participant.pk)
+
+
+def test_renewing_the_feed_needs_a_login(client):
+    response = client.post("/my/feed/renew/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
