@@ -124,3 +124,35 @@ def test_seed_demo_refuses_to_run_in_production(settings):
 def test_seed_demo_rejects_silly_student_counts(students):
     with pytest.raises(CommandError):
         seed("--students", students)
+
+
+def test_the_readme_demo_logins_reach_my_bookings_through_the_real_login(client):
+    """The login students use (allauth), not a shortcut: an unverified address would stop them
+    at "confirm your address"."""
+    seed("--students", "2")
+    response = client.post(
+        "/accounts/login/", {"login": "student1", "password": "demo-pass"}, follow=True
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain, "the login did not redirect"
+    final = response.redirect_chain[-1][0]
+    assert "confirm-email" not in final and "/accounts/" not in final
+    assert response.wsgi_request.user.username == "student1"
+    staff = client.post("/accounts/login/", {"login": "staff", "password": "demo-staff-pass"})
+    assert staff.status_code == 302 and "confirm-email" not in staff["Location"]
+
+
+def test_dev_links_follow_the_port_make_run_serves_on():
+    import subprocess
+    import sys
+
+    code = "from django.conf import settings; print(settings.WAGTAILADMIN_BASE_URL)"
+    env = {"DJANGO_SETTINGS_MODULE": "cms.settings.dev", "PORT": "8080", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert out.strip() == "http://127.0.0.1:8080"
