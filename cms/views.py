@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from core.text import nfkc
 from programs.models import ProgramPage
 
 from .search import search_pages
@@ -12,7 +13,7 @@ MAX_QUERY_LENGTH = 100
 
 def search(request):
     """Site search over programme pages. A missing, empty or overlong query gives a normal page."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    query = nfkc(request.GET.get("q", "")).strip()[:MAX_QUERY_LENGTH]
     results = search_pages(ProgramPage, query).select_related("hero_image")
     page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from attendance.models import Outcome
 from booking.admin.forms import ParticipantForm
 from booking.models import CODE_ALPHABET
+from core.text import NFKCFormMixin, nfkc
 
 # People read codes from a phone screen or a printout: accept lower case, spaces and dashes.
 CODE_MAX_LENGTH = 12
@@ -17,10 +18,10 @@ OLDEST_FISCAL_YEAR = 2000
 
 
 def normalise_code(text: str) -> str:
-    return "".join(ch for ch in text.upper() if ch not in " -\u3000")
+    return "".join(ch for ch in nfkc(text).upper() if ch not in " -")
 
 
-class CodeForm(forms.Form):
+class CodeForm(NFKCFormMixin, forms.Form):
     code = forms.CharField(
         label=_("Booking code"),
         max_length=40,
@@ -38,7 +39,7 @@ class CodeForm(forms.Form):
         return code
 
 
-class WalkInSearchForm(forms.Form):
+class WalkInSearchForm(NFKCFormMixin, forms.Form):
     q = forms.CharField(label=_("Nickname or reference"), max_length=40, required=False)
 
 

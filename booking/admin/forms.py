@@ -6,13 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from booking.models import Closure, Participant, StudySpace
+from core.text import NFKCFormMixin
 from programs.models import ProgramPage
 
 # A closure is for a suspension (weeks, a term), not for rewriting the calendar for years.
 MAX_CLOSURE_DAYS = 366
 
 
-class CloseForm(WagtailAdminModelForm):
+class CloseForm(NFKCFormMixin, WagtailAdminModelForm):
     """Close either a study space or a programme for a date range. The view hands the cleaned
     data to `booking.services.close`; this form never writes a closure or a booking itself."""
 
@@ -47,7 +48,7 @@ class CloseForm(WagtailAdminModelForm):
         return data
 
 
-class ClosureTextForm(WagtailAdminModelForm):
+class ClosureTextForm(NFKCFormMixin, WagtailAdminModelForm):
     """After a closure is made only its texts can change: dates and target are fixed, because
     people were already told. Reopen it and close again to change the dates."""
 
@@ -56,7 +57,7 @@ class ClosureTextForm(WagtailAdminModelForm):
         fields = ["reason", "online_alternative"]
 
 
-class ParticipantForm(WagtailAdminModelForm):
+class ParticipantForm(NFKCFormMixin, WagtailAdminModelForm):
     """A participant as staff see it. The reference (P-0001) is given by the service."""
 
     class Meta:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from booking.models import Participant
 from booking.services.participants import create_participant
 from core.models import School
+from core.text import NFKCFormMixin
 
 # Students are teenagers; the range also admits older people who left school years ago.
 OLDEST_AGE = 80
@@ -26,7 +27,7 @@ def current_language() -> str:
     return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(NFKCFormMixin, forms.Form):
     """Nickname, school and birth year. The birth year is required: a participant under 18
     needs guardian consent before the first attendance."""
 

@@ -105,7 +105,8 @@ def test_editing_keeps_the_reference(staff_client):
     )
     assert response.status_code == 302
     participant.refresh_from_db()
-    assert participant.nickname == "たろう２" and participant.reference == "P-0007"
+    # Typed in full width, stored in half width (core.text): one spelling per name.
+    assert participant.nickname == "たろう2" and participant.reference == "P-0007"
 
 
 def test_staff_cannot_delete_participants(staff_client):
