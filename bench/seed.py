@@ -103,9 +103,13 @@ def ensure_study_space(*, now: dt.datetime) -> None:
 
 def ensure_participants(students: int) -> list:
     from django.contrib.auth import get_user_model
+    from django.utils import timezone
 
     from booking.models import Participant
     from booking.services.participants import create_participant
+
+    # 16 or 17 on any day of the run: inside every programme's default age band (15-19).
+    birth_year = timezone.localdate().year - 17
 
     users = get_user_model().objects.filter(
         username__in=[f"student{n}" for n in range(1, students + 1)]
@@ -114,7 +118,7 @@ def ensure_participants(students: int) -> list:
     for user in users:
         if user.pk not in have:
             create_participant(
-                nickname=user.username, user=user, contact_email=user.email, birth_year=2009
+                nickname=user.username, user=user, contact_email=user.email, birth_year=birth_year
             )
     return list(Participant.objects.filter(user__in=users).select_related("user"))
 

@@ -12,6 +12,8 @@ Status codes:
 - 403 `no_profile`: logged in (for example a staff account) but without a participant profile.
   403 rather than 409: nothing about the slot conflicts; this account may not book until a
   profile exists.
+- 403 `not_eligible`: the programme is for other students (its schools or its age band, as its
+  page says); nothing about the slot conflicts, this person may not book it.
 - 404 `not_found`: an unknown slot, or a booking that is unknown or belongs to someone else
   (the same answer for both, so ids reveal nothing about other students).
 - 409 with the booking rule's code: `full`, `already_booked`, `closed`, `too_late`, `too_early`,
@@ -156,7 +158,9 @@ def _api_error(request, exc: ApiError):
 
 @api.exception_handler(BookingError)
 def _booking_error(request, exc: BookingError):
-    status = {"not_found": 404, "no_profile": 403, "busy": 503}.get(exc.code, 409)
+    status = {"not_found": 404, "no_profile": 403, "not_eligible": 403, "busy": 503}.get(
+        exc.code, 409
+    )
     response = error_response(request, status, exc.code, exc.message)
     if exc.code == "busy":
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)

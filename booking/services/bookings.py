@@ -6,6 +6,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q, Subquery
 
 from core.cache import bump_availability
+from core.time import local_date
+from programs.eligibility import admits
 from programs.models import ProgramPage
 
 from ..models import Booking, Participant, Slot, StudySpace
@@ -16,14 +18,20 @@ from .locks import LOCK_TIMEOUT_CONDITION, busy_when_locked, lock_timeout_value,
 
 # The participant and the slot, locked by one statement: FOR UPDATE OF takes the participant,
 # then the slot, and nothing locks them in the other order, so bookings cannot deadlock. The
-# owner's booking rules are two joined columns: loading the programme page would bring all of
-# Wagtail's page fields. Plain SQL, like the counts below: on the hottest write path, a round
-# trip and the ORM's query compilation saved show in throughput (bench/HISTORY.md). On
-# PostgreSQL the same statement sets the transaction's lock timeout (`locks`), before it waits.
+# owner's booking rules, and a programme's schools and age band, are joined columns: loading
+# the programme page would bring all of Wagtail's page fields. Plain SQL, like the counts
+# below: on the hottest write path, a round trip and the ORM's query compilation saved show in
+# throughput (bench/HISTORY.md). On PostgreSQL the same statement sets the transaction's lock
+# timeout (`locks`), before it waits.
 LOCK_SQL = """
 SELECT s.*, COALESCE(sp.advance_days, pp.advance_days) AS advance_days,
        COALESCE(sp.max_future_bookings, pp.max_future_bookings) AS max_future_bookings,
-       p.id AS participant_pk
+       p.id AS participant_pk, p.birth_year AS participant_birth_year,
+       pp.age_min AS age_min, pp.age_max AS age_max,
+       EXISTS (SELECT 1 FROM {schools} ps WHERE ps.{schools_program} = s.program_id)
+           AS restricted_to_schools,
+       EXISTS (SELECT 1 FROM {schools} ps WHERE ps.{schools_program} = s.program_id
+               AND ps.{schools_school} = p.school_id) AS at_listed_school
 FROM {participant} p
 CROSS JOIN {slot} s
 LEFT JOIN {space} sp ON sp.id = s.space_id
@@ -31,6 +39,8 @@ LEFT JOIN {program} pp ON pp.page_ptr_id = s.program_id
 WHERE p.{who} = %s AND s.id = %s {timeout}
 {lock}
 """
+
+SCHOOLS = ProgramPage.schools.through
 
 
 def _lock_participant_and_slot(
@@ -45,6 +55,9 @@ def _lock_participant_and_slot(
         slot=Slot._meta.db_table,
         space=StudySpace._meta.db_table,
         program=ProgramPage._meta.db_table,
+        schools=SCHOOLS._meta.db_table,
+        schools_program=SCHOOLS._meta.get_field("programpage").column,
+        schools_school=SCHOOLS._meta.get_field("school").column,
         who="user_id" if user is not None else "id",
         timeout=f"AND {LOCK_TIMEOUT_CONDITION}" if bounded else "",
         lock="FOR UPDATE OF p, s" if lock and connection.features.has_select_for_update else "",
@@ -88,6 +101,15 @@ def book(
             raise BookingError("too_late")
         if too_early(slot.start, now=now, advance_days=slot.advance_days):
             raise BookingError("too_early", days=slot.advance_days)
+        if slot.program_id and not admits(
+            restricted_to_schools=bool(slot.restricted_to_schools),
+            at_listed_school=bool(slot.at_listed_school),
+            birth_year=slot.participant_birth_year,
+            on=local_date(slot.start),
+            age_min=slot.age_min,
+            age_max=slot.age_max,
+        ):
+            raise BookingError("not_eligible")
         here, future, taken = _active_counts(slot.pk, participant_id, now=now)
         if here:
             raise BookingError("already_booked")

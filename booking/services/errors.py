@@ -16,6 +16,10 @@ MESSAGES = {
     "check_in_too_early": _("Check-in opens two hours before the start."),
     "already_attended": _("This person is already checked in for this time."),
     "no_profile": _("Please finish your profile before booking."),
+    "not_eligible": _(
+        "This programme is for the students its page names (school or age). Please choose "
+        "another one, or ask the staff: they are happy to help."
+    ),
     "busy": _("Many people are booking right now. Please try again in a few seconds."),
 }
 
