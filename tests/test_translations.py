@@ -141,3 +141,14 @@ def test_home_page_speaks_japanese_then_english_after_switching(client):
     for text in ("Skip to main content", "See all programmes", "Language", "Everything here is"):
         assert text in html
     assert "本文へスキップ" not in html
+
+
+def test_our_report_column_does_not_rename_wagtails_new():
+    """Wagtail's "New" (its add screens read 「新規: プログラム」-like titles) must not become our
+    report column 「新規参加者数」: the column has its own context."""
+    from django.utils import translation
+    from django.utils.translation import gettext, pgettext
+
+    with translation.override("ja"):
+        assert pgettext("report column", "New") == "新規参加者数"
+        assert gettext("New") != "新規参加者数"
