@@ -96,6 +96,15 @@ def month_short(key: str) -> str:
 
 
 LABELS = {"month": month_label, "kind": kind_label, "school": school_label}
+# What the export's 区分 (dimension) column says, in the reader's language; the key column next
+# to it stays machine-readable (`2026-05`, `study_space`, a school's name).
+DIMENSION_LABELS = {
+    "total": gettext_lazy("Whole year"),
+    "month": gettext_lazy("Month"),
+    "kind": gettext_lazy("Kind of support"),
+    "school": gettext_lazy("School"),
+    "outcome": gettext_lazy("Outcome"),
+}
 
 
 def outcome_labels() -> dict:
@@ -214,6 +223,7 @@ class AttendanceReportView(ReportView):
             )
         for row in rows:
             row["fiscal_year"] = self.fiscal_year
+            row["dimension"] = str(DIMENSION_LABELS[row["dimension"]])
         return rows
 
     def stream_csv(self, queryset):

@@ -11,9 +11,10 @@ import io
 
 import openpyxl
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from attendance.models import Attendance
+from attendance.reports.views import DIMENSION_LABELS
 from attendance.services.reports import current_fiscal_year
 from booking.models import Booking, Participant, Slot, StudySpace
 from core.time import local_date, start_of_day
@@ -122,15 +123,18 @@ def test_desk_check_in_then_the_coordinator_report_and_xlsx(page, browser, live_
     with open(download.path(), "rb") as file:
         book = openpyxl.load_workbook(io.BytesIO(file.read()))
     header, *rows = list(book.active.iter_rows(values_only=True))
+    # The 区分 column is in the coordinator's language (Japanese); the key column is not.
+    with translation.override("ja"):
+        dim = {key: str(label) for key, label in DIMENSION_LABELS.items()}
     records = {(r[1], r[2]): dict(zip(header, r, strict=True)) for r in rows}
     visits, unique, new = header[4], header[5], header[7]
-    total = records[("total", "total")]
+    total = records[(dim["total"], "total")]
     assert total[header[0]] == fiscal_year
     assert (total[visits], total[unique], total[new]) == (3, 3, 3)
-    assert records[("month", month)][visits] == 3
-    assert records[("kind", "study_space")][visits] == 3
-    assert records[("school", "none")][visits] == 3
-    assert sum(r[visits] for key, r in records.items() if key[0] == "month") == 3
+    assert records[(dim["month"], month)][visits] == 3
+    assert records[(dim["kind"], "study_space")][visits] == 3
+    assert records[(dim["school"], "none")][visits] == 3
+    assert sum(r[visits] for key, r in records.items() if key[0] == dim["month"]) == 3
     cells = " ".join(str(v) for row in rows for v in row)
     assert not any(name in cells for name in NICKNAMES)
 

@@ -191,7 +191,7 @@ def test_csv_export_has_every_figure_with_a_dimension_column(coordinator_client,
     assert response["Content-Type"].startswith("text/csv")
     rows = read_csv(response)
     by_key = {(r["Dimension"], r["Key"]): r for r in rows}
-    total = by_key[("total", "total")]
+    total = by_key[("Whole year", "total")]
     assert total["Fiscal year"] == "2026"
     assert (total["Total visits"], total["Unique participants"]) == ("4", "3")
     assert (total["Continuing participants"], total["New participants"]) == ("1", "2")
@@ -201,15 +201,15 @@ def test_csv_export_has_every_figure_with_a_dimension_column(coordinator_client,
         "12",
     )
     assert total["Seat use rate"] == "0.333"
-    assert by_key[("month", "2026-05")]["Total visits"] == "2"
-    assert by_key[("kind", "study_space")]["Label"] == "Open study space"
-    assert by_key[("school", "none")]["New participants"] == "1"
-    assert by_key[("outcome", "returned_to_school")]["Unique participants"] == "1"
-    assert by_key[("outcome", "employed")]["Unique participants"] == "0"
-    assert [r["Dimension"] for r in rows].count("month") == 12
-    assert [r["Dimension"] for r in rows].count("kind") == 6
-    assert [r["Dimension"] for r in rows].count("school") == 3
-    assert [r["Dimension"] for r in rows].count("outcome") == 6
+    assert by_key[("Month", "2026-05")]["Total visits"] == "2"
+    assert by_key[("Kind of support", "study_space")]["Label"] == "Open study space"
+    assert by_key[("School", "none")]["New participants"] == "1"
+    assert by_key[("Outcome", "returned_to_school")]["Unique participants"] == "1"
+    assert by_key[("Outcome", "employed")]["Unique participants"] == "0"
+    assert [r["Dimension"] for r in rows].count("Month") == 12
+    assert [r["Dimension"] for r in rows].count("Kind of support") == 6
+    assert [r["Dimension"] for r in rows].count("School") == 3
+    assert [r["Dimension"] for r in rows].count("Outcome") == 6
     body = str(rows)
     for secret in (SECRET_NICKNAME, SECRET_REFERENCE, SECRET_EMAIL, "ビー", "P-B"):
         assert secret not in body
@@ -224,11 +224,11 @@ def test_xlsx_export_matches_the_page(coordinator_client, data):
     header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert header[:5] == ["Fiscal year", "Dimension", "Key", "Label", "Total visits"]
     records = {(r[1], r[2]): dict(zip(header, r, strict=True)) for r in rows}
-    total = records[("total", "total")]
+    total = records[("Whole year", "total")]
     assert total["Total visits"] == 4 and total["Unique participants"] == 3
     assert total["New participants"] == 2 and total["No-shows"] == 1
     assert total["Seat use rate"] == pytest.approx(0.333)
-    assert records[("school", "益田高校")]["Continuing participants"] == 1
+    assert records[("School", "益田高校")]["Continuing participants"] == 1
     cells = " ".join(str(v) for r in rows for v in r)
     assert SECRET_NICKNAME not in cells and SECRET_REFERENCE not in cells
 
@@ -297,6 +297,17 @@ def test_a_school_name_that_looks_like_a_formula_is_text_in_the_csv(coordinator_
     School.objects.filter(name="益田高校").update(name='=HYPERLINK("http://evil.example","x")')
     response = coordinator_client.get(URL, {"fiscal_year": "2026", "export": "csv"})
     assert response.status_code == 200
-    labels = [r["Label"] for r in read_csv(response) if r["Dimension"] == "school"]
+    labels = [r["Label"] for r in read_csv(response) if r["Dimension"] == "School"]
     assert '\'=HYPERLINK("http://evil.example","x")' in labels
     assert not any(label.startswith(("=", "+", "-", "@")) for label in labels)
+
+
+def test_a_japanese_coordinator_reads_the_csv_in_japanese(client, data):
+    client.force_login(make_user("coord-ja", groups=["Coordinators"], admin_language="ja"))
+    response = client.get(URL, {"fiscal_year": "2026", "export": "csv"})
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    dimensions = {row[1] for row in rows}
+    assert dimensions == {"年間", "月", "支援の種類", "学校", "成果"}
+    assert header[0] != "Fiscal year"  # the headings are Japanese too
