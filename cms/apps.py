@@ -7,6 +7,11 @@ class CmsConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
+        from core.cache import resync_versions
+
         from .page_cache import connect_signals
+        from .redis_cache import cache_recovered
 
         connect_signals()
+        # Redis back after an outage: its version copies may be older than the database's.
+        cache_recovered.connect(resync_versions, dispatch_uid="cms.resync_cache_versions")

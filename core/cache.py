@@ -4,28 +4,63 @@ Pages that show places left may cache what they computed under the current versi
 change to bookings, slots or closures bumps the version after the transaction commits, so a
 cached page is never older than the last committed change. The decision to accept a booking
 never reads the cache: `book()` recounts under a row lock.
+
+The database holds each version (`core.models.CacheVersion`); the shared cache holds a copy,
+which is what the page cache reads on every request. A bump increments the row and writes the
+copy while the row is locked, so copies reach the cache in the order of the database. When the
+cache is unreachable (`cms/redis_cache.py` then answers like an empty cache) or has lost the
+key, the version is read from the database, and the copy is put back once the cache answers.
+A Redis that comes back after an outage may still hold copies older than the database (the
+bumps made meanwhile never reached it): `resync_versions` runs on recovery and writes the
+database's values over them, so entries cached before the outage stop matching.
 """
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from .models import CacheVersion
 
 KEY = "booking:availability-version"
 
 
+def _stored(key: str) -> int:
+    value = CacheVersion.objects.filter(key=key).values_list("value", flat=True).first()
+    return 1 if value is None else value
+
+
 def read_version(key: str) -> int:
-    """A counter in the shared cache that never expires; it starts at 1."""
+    """The cache's copy, or the database's value (from 1) while the cache has none."""
     version = cache.get(key)
     if version is None:
-        cache.add(key, 1, timeout=None)
-        version = cache.get(key, 1)
+        version = _stored(key)
+        cache.add(key, version, timeout=None)
     return version
 
 
 def bump_version(key: str) -> None:
-    try:
-        cache.incr(key)
-    except ValueError:  # evicted or never read: any value other than the old one will do
-        cache.set(key, 2, timeout=None)
+    with transaction.atomic():
+        if not CacheVersion.objects.filter(key=key).update(value=F("value") + 1):
+            # The first bump: continue from the cache's copy, if any, so that no value cached
+            # before this table existed comes round again.
+            current = cache.get(key)
+            start = current if isinstance(current, int) else 1
+            try:
+                with transaction.atomic():
+                    CacheVersion.objects.create(key=key, value=start + 1)
+            except IntegrityError:  # created meanwhile by another process
+                CacheVersion.objects.filter(key=key).update(value=F("value") + 1)
+        value = CacheVersion.objects.get(key=key).value
+        cache.set(key, value, timeout=None)
+
+
+def resync_versions(**kwargs) -> None:
+    """Copy every version from the database into the cache (a signal receiver, hence **kwargs):
+    run when the cache answers again after an outage."""
+    with transaction.atomic():
+        rows = CacheVersion.objects.select_for_update().order_by("key")
+        for key, value in rows.values_list("key", "value"):
+            cache.set(key, value, timeout=None)
 
 
 def availability_version() -> int:

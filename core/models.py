@@ -49,3 +49,14 @@ class BookingRules(models.Model):
 
     class Meta:
         abstract = True
+
+
+class CacheVersion(models.Model):
+    """The source of truth for a cache version (`core.cache`): Redis keeps a copy for speed and
+    the database answers while Redis is unreachable, or after it lost its keys."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    value = models.BigIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value}"
