@@ -1,6 +1,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from core.images import safe_rendition
 from programs.kinds import SupportKind
 
 register = template.Library()
@@ -37,8 +38,9 @@ def page_meta(context, page=None, title=None, description=None):
 
         image = SocialSettings.for_request(request).default_share_image
     image_url = image_alt = None
-    if image is not None:
-        rendition = image.get_rendition(SHARE_RENDITION)
+    # A share image whose file is gone leaves the card without a picture, not the page a 500.
+    rendition = safe_rendition(image, SHARE_RENDITION) if image is not None else None
+    if rendition is not None:
         image_url = request.build_absolute_uri(rendition.url)
         image_alt = image.title
     description = description or _(
