@@ -7,6 +7,7 @@ Every bookable slot is a saved `Slot` row, created ahead over a rolling horizon 
 occurrences. The rules that change these rows live in `booking.services`.
 """
 
+from .mail import SentMail
 from .owners import SlotOwner
 from .participants import Participant, new_token
 from .slots import CODE_ALPHABET, Booking, Slot, new_booking_code
@@ -18,6 +19,7 @@ __all__ = [
     "Closure",
     "OpeningHours",
     "Participant",
+    "SentMail",
     "Slot",
     "SlotOwner",
     "StudySpace",

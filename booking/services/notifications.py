@@ -7,16 +7,38 @@ backend, a transactional outbox: the task row is inserted in the booking's own t
 it exists exactly when the booking does, and `manage.py db_worker` renders and sends it. The
 request pays one INSERT instead of rendering the mail and talking to the mail server. In
 development and tests the backend runs the task in-process, once the transaction commits.
+
+A task of the outbox may run more than once: `resend_failed_mail` retries a failed one, and
+requeues one left RUNNING past `MAIL_LEASE_SECONDS` by a worker that was killed or hung
+(django-tasks-db has no lease of its own). So each mail has a key, one per booking and event
+(`mail_key`: a booking emits each event at most once, every event being a one-way change of
+its status), and the outbox task claims the key in the `SentMail` ledger before it talks to the
+server: `sending`, committed before the message leaves; `sent`, committed as soon as the
+server has answered 250 to the message, before the connection is closed and before the
+worker marks the task done. A run that finds its key `sent` sends nothing.
+
+The guarantee is at-least-once with a one-statement window, not exactly-once: a worker that
+dies after the server's 250 and before the `sent` UPDATE commits leaves the key `sending`,
+and the requeued task sends it again (the other choice, never resending a `sending` key,
+would lose every mail whose worker died before the server took it, which is far likelier).
+A server that takes the message and then times out before its 250 is the same ambiguity.
+Such a duplicate carries the same `Message-ID` and `X-Manabiba-Key`, so a
+receiving system can drop it. A worker killed at any other moment (before the 250, or after
+the `sent` record) leads to exactly one delivered mail. Only outbox tasks use the ledger: in
+development and tests the mail is sent once, in-process, and reminders have their own claim
+(`booking.services.reminders`).
 """
 
+import datetime as dt
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import F, Prefetch, Q, prefetch_related_objects
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 from django_tasks_db import DatabaseBackend
@@ -56,8 +78,77 @@ MAX_ATTEMPTS = 5
 @task(backend="mail")
 def booking_mail(booking_id: int, event: str, attempt: int = 1) -> bool:
     """The outbox task. A mail the server refuses fails the task, which the worker keeps with
-    its error; `resend_failed_mail` (cron) queues it again, up to MAX_ATTEMPTS in all."""
-    return send_booking_mail(booking_id, event, raise_errors=True)
+    its error; `resend_failed_mail` (cron) queues it again, up to MAX_ATTEMPTS in all. From the
+    outbox it claims its key in the ledger first (module docstring): a key already sent is
+    skipped, and the task succeeds returning False."""
+    return send_booking_mail(booking_id, event, raise_errors=True, once=_outbox())
+
+
+def mail_key(booking_id: int, event: str) -> str:
+    """The mail's identity, the same for every attempt: one per booking and event."""
+    return f"booking-{booking_id}-{event}"
+
+
+def key_headers(key: str) -> dict[str, str]:
+    """Headers that let a receiving system recognise a mail sent twice as one."""
+    domain = urlsplit(settings.WAGTAILADMIN_BASE_URL).hostname or "manabiba.invalid"
+    return {"Message-ID": f"<{key}@{domain}>", "X-Manabiba-Key": key}
+
+
+class MailInFlight(Exception):
+    """Another run claimed this mail less than a lease ago and may still be sending it: the
+    task fails, and `resend_failed_mail` tries it again later."""
+
+
+class MailLeaseExpired(Exception):
+    """Kept as the error of a mail task that stayed RUNNING past the lease at its last
+    attempt (`requeue_stalled_mail`)."""
+
+
+def _claim(booking, event: str, key: str, *, now: dt.datetime) -> bool:
+    """Take `key` for this run (committed at once: call outside a transaction, as the worker
+    does). False: already sent. Raises MailInFlight when a live run may hold it."""
+    from ..models import SentMail
+
+    row, created = SentMail.objects.get_or_create(
+        key=key,
+        defaults={
+            "booking": booking,
+            "event": event,
+            "status": SentMail.Status.SENDING,
+            "claimed_at": now,
+        },
+    )
+    if created:
+        return True
+    if row.status == SentMail.Status.SENT:
+        return False
+    # Failed, or `sending` by a run older than the lease (its worker died): take it over. One
+    # conditional UPDATE, so of two runs at once only one wins.
+    lease = dt.timedelta(seconds=settings.MAIL_LEASE_SECONDS)
+    taken = (
+        SentMail.objects.filter(pk=row.pk)
+        .filter(
+            Q(status=SentMail.Status.FAILED)
+            | Q(status=SentMail.Status.SENDING, claimed_at__lte=now - lease)
+        )
+        .update(status=SentMail.Status.SENDING, claimed_at=now, sends=F("sends") + 1)
+    )
+    if not taken:
+        raise MailInFlight(f"{key} is being sent by another run since {row.claimed_at}")
+    return True
+
+
+def _record(key: str, status: str, *, claimed_at: dt.datetime) -> None:
+    """Record the outcome of this run's claim (not of a run that took the key over since)."""
+    from ..models import SentMail
+
+    fields = {"status": status}
+    if status == SentMail.Status.SENT:
+        fields["sent_at"] = timezone.now()
+    SentMail.objects.filter(key=key, status=SentMail.Status.SENDING, claimed_at=claimed_at).update(
+        **fields
+    )
 
 
 def resend_failed_mail() -> int:
@@ -87,7 +178,52 @@ def resend_failed_mail() -> int:
     return len(retried)
 
 
-def send_booking_mail(booking_id: int, event: str, *, raise_errors: bool = False) -> bool:
+def requeue_stalled_mail(*, now: dt.datetime) -> int:
+    """Queue again every booking mail task left RUNNING for longer than MAIL_LEASE_SECONDS:
+    its worker was killed or hung (django-tasks-db 0.12 has no lease; `started_at` is when a
+    worker claimed it). Returns how many. The row goes back to READY in place, its attempt
+    counted, so a worker that was only slow and finishes after all just marks it done; at its
+    last attempt it is marked failed and kept, like a mail the server kept refusing. The
+    ledger (`SentMail`) keeps a mail the server had already accepted from going out again.
+    `now` must be the clock the workers wrote `started_at` with: the command passes
+    `timezone.now()`."""
+    if not _outbox():
+        return 0
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    lease = dt.timedelta(seconds=settings.MAIL_LEASE_SECONDS)
+    requeued = 0
+    with transaction.atomic():
+        stalled = list(
+            DBTaskResult.objects.running()
+            .filter(
+                task_path=booking_mail.module_path,
+                backend_name=booking_mail.backend,
+                started_at__lt=now - lease,
+            )
+            .select_for_update(skip_locked=True)
+        )
+        for result in stalled:
+            args, kwargs = result.args_kwargs["args"], result.args_kwargs["kwargs"]
+            attempt = kwargs.get("attempt", 1)
+            if attempt < MAX_ATTEMPTS:
+                result.status = TaskResultStatus.READY
+                result.args_kwargs = {"args": args, "kwargs": {**kwargs, "attempt": attempt + 1}}
+                result.save(update_fields=["status", "args_kwargs"])
+                requeued += 1
+            else:
+                result.set_failed(
+                    MailLeaseExpired(f"still running after {lease} at attempt {attempt}")
+                )
+    return requeued
+
+
+def send_booking_mail(
+    booking_id: int, event: str, *, raise_errors: bool = False, once: bool = False
+) -> bool:
+    """Render and send one booking mail; True when the server accepted it. `once`: claim its
+    key in the `SentMail` ledger first and skip a key already sent (module docstring)."""
     from programs.models import ProgramPage
 
     from ..models import Booking
@@ -126,15 +262,46 @@ def send_booking_mail(booking_id: int, event: str, *, raise_errors: bool = False
                 parts.append(render_to_string("booking/email/booking.txt", context).strip())
         with translation.override(languages[0]):
             subject = str(SUBJECTS[event])
-        send_mail(
+        key = mail_key(booking_id, event)
+        message = EmailMessage(
             settings.EMAIL_SUBJECT_PREFIX + subject,
             "\n\n----------\n\n".join(parts) + "\n",
             settings.DEFAULT_FROM_EMAIL,
             [participant.email],
+            headers=key_headers(key),
         )
+        claimed_at = timezone.now()
+        if once and not _claim(booking, event, key, now=claimed_at):
+            logger.info("%s mail for booking %s was sent already", event, booking_id)
+            return False
+        if not once:
+            _deliver(message)
+            return True
+        try:
+            _deliver(message, on_accepted=lambda: _record(key, "sent", claimed_at=claimed_at))
+        except Exception:
+            _record(key, "failed", claimed_at=claimed_at)
+            raise
         return True
     except Exception:
         logger.exception("Could not send %s mail for booking %s", event, booking_id)
         if raise_errors:
             raise
         return False
+
+
+def _deliver(message: EmailMessage, *, on_accepted=None) -> None:
+    """Send on a connection of our own, so that `on_accepted` runs as soon as the server has
+    accepted the message, before the connection is closed: a server that then hangs on QUIT,
+    or a worker killed there, cannot make the mail go out twice."""
+    connection = get_connection()
+    connection.open()
+    try:
+        connection.send_messages([message])
+        if on_accepted is not None:
+            on_accepted()
+    finally:
+        try:
+            connection.close()
+        except Exception:  # the message is out (or the error above says why not)
+            logger.warning("Closing the mail connection failed", exc_info=True)
