@@ -22,6 +22,7 @@ from django.db import transaction
 from attendance.models import Attendance
 from booking.models import Participant
 from core.models import School
+from core.text import nfkc
 from core.time import local_date
 from programs.kinds import SupportKind
 
@@ -29,6 +30,9 @@ EXPECTED_HEADER = ["participant", "school", "date", "kind"]
 KINDS = [kind.value for kind in SupportKind]
 REFERENCE_MAX_LENGTH = Participant._meta.get_field("reference").max_length
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Control characters (a NUL from a broken export, say): PostgreSQL refuses NUL in text, and no
+# cell of this file has a reason to hold any of them. A tab is only whitespace.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 BATCH_SIZE = 5000
 # Lookups by `IN (...)` stay under SQLite's historical limit of 999 parameters.
 LOOKUP_BATCH = 900
@@ -151,7 +155,16 @@ def _check_row(line: int, row: list[str], schools: dict[str, int], today: dt.dat
             f"found {len(row)}",
             None,
         )
-    reference, school_name, date_text, kind = (value.strip() for value in row)
+    for column, value in zip(EXPECTED_HEADER, row, strict=True):
+        found = CONTROL_CHARACTER.search(value)
+        if found:
+            return (
+                f"{column} contains a control character (U+{ord(found.group()):04X}); "
+                "remove it and save the file again",
+                None,
+            )
+    # Full-width and half-width are the same: `Ｐ－９００１` is the participant P-9001.
+    reference, school_name, date_text, kind = (nfkc(value).strip() for value in row)
     if not reference:
         return "participant is empty", None
     if len(reference) > REFERENCE_MAX_LENGTH:

@@ -9,7 +9,7 @@ are never touched: they are the attendance record.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from schedule.models import Event
 from schedule.periods import Period
@@ -104,9 +104,19 @@ def sync_owner_slots(
             slot = existing.get(period.start)
             closure = _closure_for(local_date(period.start), closures)
             if slot is None:
-                Slot.objects.create(
-                    start=period.start, end=period.end, capacity=capacity, closure=closure, **key
-                )
+                # Another sync of this owner (cron on a second host, an editor saving) may have
+                # created it since we read: keep theirs and do not count it.
+                try:
+                    with transaction.atomic():
+                        Slot.objects.create(
+                            start=period.start,
+                            end=period.end,
+                            capacity=capacity,
+                            closure=closure,
+                            **key,
+                        )
+                except IntegrityError:
+                    continue
                 counts["created"] += 1
             elif slot.status == Slot.Status.CANCELLED and slot.cancel_reason == "schedule":
                 # The schedule came back (an edit was undone): the time takes place again.

@@ -4,12 +4,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from attendance.services.retention import anonymise_inactive
+from core.locks import SingleInstanceCommand
 from core.time import fiscal_year_of, local_date
 
 MAX_YEARS = 50
 
 
-class Command(BaseCommand):
+class Command(SingleInstanceCommand, BaseCommand):
     help = (
         "Replace the personal details (nickname, contact e-mail, birth year, account) of "
         "participants with no attendance or booking in the current fiscal year and the N-1 "

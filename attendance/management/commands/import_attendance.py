@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from attendance.services.importing import EXPECTED_HEADER, KINDS, ImportFileError, import_attendance
+from core.locks import SingleInstanceCommand
 
 # Files shorter than this import in a moment: no progress lines.
 PROGRESS_MIN_ROWS = 10_000
@@ -13,7 +14,7 @@ PROGRESS_MIN_ROWS = 10_000
 MAX_ERRORS_SHOWN = 200
 
 
-class Command(BaseCommand):
+class Command(SingleInstanceCommand, BaseCommand):
     help = (
         f"Import visits from a UTF-8 CSV file with the header {','.join(EXPECTED_HEADER)} "
         "(participant: a reference such as P-0012; school: a partner school's name or short "

@@ -4,9 +4,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from booking.services.slots import DEFAULT_HORIZON_DAYS, generate_slots
+from core.locks import SingleInstanceCommand
 
 
-class Command(BaseCommand):
+class Command(SingleInstanceCommand, BaseCommand):
     help = (
         "Create and update the slots of every study space and bookable programme for the coming "
         "days. Safe to run repeatedly: existing slots are kept, booked ones are never deleted."

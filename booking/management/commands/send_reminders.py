@@ -4,9 +4,10 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from booking.services.reminders import send_reminders
+from core.locks import SingleInstanceCommand
 
 
-class Command(BaseCommand):
+class Command(SingleInstanceCommand, BaseCommand):
     help = (
         "Remind participants of their confirmed bookings tomorrow (Asia/Tokyo). Safe to run "
         "repeatedly: nobody gets the same reminder twice."
