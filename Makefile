@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=cms.settings.test
 
-.PHONY: run test lint format check messages bench clean
+.PHONY: run test lint format check messages bench backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,16 @@ messages: $(VENV)/.runtime
 
 bench: $(VENV)/.test
 	$(BIN)/python bench/run.py
+
+## make backup [BACKUP=DIR]: the database and every uploaded file into a new folder
+## (default backups/<date-time>); on a server, load /etc/manabiba/env first (deploy/README.md)
+backup: $(BIN)/python
+	$(BIN)/python manage.py backup --to $(or $(BACKUP),backups/$(shell date +%Y%m%d-%H%M%S))
+
+## make restore BACKUP=DIR [FORCE=1]: put a backup back into an empty database and media folder
+restore: $(BIN)/python
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=path/to/backup [FORCE=1]"; exit 2; }
+	$(BIN)/python manage.py restore --from "$(BACKUP)" $(if $(FORCE),--force)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .test-media
