@@ -19,6 +19,8 @@ Status codes:
 - 409 with the booking rule's code: `full`, `already_booked`, `closed`, `too_late`, `too_early`,
   `limit_reached`, `not_active`.
 - 503 `busy` with `Retry-After`: others held the slot's lock too long; send the request again.
+- 400 `bad_input`: a control character (such as NUL) in the path or query string, refused
+  before the API (`cms/bad_input.py`).
 - 400 `bad_json` (unreadable body), `bad_range` (dates in the wrong order, too far apart or
   out of bounds); 422 `invalid` (a missing field, a wrong type, a number out of range).
 """

@@ -47,6 +47,19 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_local_caches():
+    """Every test starts with empty in-process caches: Wagtail caches renditions by image id,
+    and a later test's image with the same id would otherwise find an earlier test's file. A
+    shared cache (REDIS_URL) is never cleared from here."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for cache in caches.all():
+        if isinstance(cache, LocMemCache):
+            cache.clear()
+
+
 @pytest.fixture
 def index(db):
     from tests.factories import make_program_index

@@ -57,6 +57,12 @@ TASKS = {
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that reads the host, the session or the body: every response gets a
+    # request id (core/logging.py), the health check answers a load balancer on plain HTTP from
+    # any address (cms/health.py), and control characters get 400 (cms/bad_input.py).
+    "core.logging.RequestIdMiddleware",
+    "cms.health.HealthCheckMiddleware",
+    "cms.bad_input.RejectControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # After LocaleMiddleware (the key needs the language), before CSRF and messages (so it sees
@@ -121,6 +127,9 @@ if os.environ.get("REDIS_URL"):
             "BACKEND": "cms.redis_cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "manabiba"),
+            # Redis down means slower, not broken (cms/redis_cache.py): a dead or hung Redis
+            # costs a call at most these seconds, then is left alone for `retry_after`.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
 else:
@@ -153,8 +162,37 @@ STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 
+
+# Media (uploaded images, their renditions, documents): local disk by default. With two app
+# servers an upload on one must exist on the other, so AWS_STORAGE_BUCKET_NAME puts media on any
+# S3-compatible object store (django-storages) in every settings module. Empty keys leave boto3
+# its own credential chain. Presigned URLs (AWS_QUERYSTRING_AUTH=true) expire while the page
+# cache still serves them: off by default, so the bucket (or AWS_S3_CUSTOM_DOMAIN) must be
+# publicly readable.
+def _env(name: str) -> str | None:
+    return os.environ.get(name, "").strip() or None
+
+
+if _env("AWS_STORAGE_BUCKET_NAME"):
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": _env("AWS_S3_ENDPOINT_URL"),
+            "access_key": _env("AWS_ACCESS_KEY_ID"),
+            "secret_key": _env("AWS_SECRET_ACCESS_KEY"),
+            "region_name": _env("AWS_S3_REGION_NAME"),
+            "custom_domain": _env("AWS_S3_CUSTOM_DOMAIN"),
+            "querystring_auth": (_env("AWS_QUERYSTRING_AUTH") or "false").lower()
+            in {"1", "true", "yes"},
+            "file_overwrite": False,
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -165,6 +203,11 @@ WAGTAIL_SITE_NAME = "学び場 Manabiba"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
+# Wagtail's own default, stated so that the proxy's body limit can follow it
+# (client_max_body_size in deploy/nginx/manabiba.conf; tests/cms/test_deploy_files.py).
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# A damaged upload (a truncated PNG) gets the image form's error instead of a 500.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "core.image_forms.ImageForm"
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("ja", "日本語"), ("en", "English")]
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
@@ -193,6 +236,13 @@ ACCOUNT_SIGNUP_FORM_CLASS = "booking.web.forms.SignupProfileForm"
 
 EMAIL_SUBJECT_PREFIX = "[学び場] "
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "manabiba@localhost")
+# Seconds one SMTP operation may take: without it a server that accepts the connection and
+# then stops answering holds the mail worker forever (production.py reads EMAIL_TIMEOUT).
+EMAIL_TIMEOUT = 20
+# A mail task RUNNING longer than this belongs to a worker that died or hung: the hourly
+# `resend_failed_mail` queues it again. Must exceed the longest a live send can take (a few
+# EMAIL_TIMEOUTs). See booking/services/notifications.py.
+MAIL_LEASE_SECONDS = 300
 
 # Which environment this is; seed_demo refuses to run in production.
 MANABIBA_ENV = "base"

@@ -6,6 +6,8 @@ import os
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from core.error_reporting import init_error_reporting
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -33,9 +35,10 @@ if not os.environ.get("REDIS_URL"):
         }
     }
 
-# Sessions read from the shared cache, written through to the database: one query fewer on
-# every logged-in request, and nothing lost when the cache is flushed.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only. `cached_db` saved a query per logged-in request, but a
+# write that misses an unreachable Redis (a logout, a new login) would leave its old copy there
+# to be read again once Redis is back: a cache is not where sessions may go stale.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Keep connections open between requests (and check them before use).
 DATABASES = {  # noqa: F811
@@ -50,6 +53,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "true").lower() in {"1", "true", "yes"}
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "20"))
+MAIL_LEASE_SECONDS = int(os.environ.get("MAIL_LEASE_SECONDS", "300"))
 DEFAULT_FROM_EMAIL = require_env("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAILADMIN_BASE_URL = require_env("WAGTAILADMIN_BASE_URL")
@@ -68,15 +73,18 @@ MIDDLEWARE = [  # noqa: F405
     *[m for m in MIDDLEWARE if m != "django.middleware.security.SecurityMiddleware"],  # noqa: F405
 ]
 
-# whitenoise serves hashed, compressed static files from the app process itself.
+# whitenoise serves hashed, compressed static files from the app process itself; media go
+# where base.py says (object storage when AWS_STORAGE_BUCKET_NAME is set).
 STORAGES = {  # noqa: F811
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 # HTTPS everywhere; the proxy in front terminates TLS and says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() in {"1", "true"}
+# A load balancer probes /healthz on plain HTTP (cms/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^health/?$"]
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -84,9 +92,16 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# One JSON object per line (time, level, logger, message, request id, user id: never a name or
+# an e-mail address), for the log collector: core/logging.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "core.logging.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Error reports to Sentry only when SENTRY_DSN is set, scrubbed of personal data
+# (core/error_reporting.py).
+init_error_reporting(os.environ.get("SENTRY_DSN"), environment=MANABIBA_ENV)
