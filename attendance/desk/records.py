@@ -21,7 +21,7 @@ from attendance.services.checkin import (
     record_outcome,
 )
 from booking.models import Participant, Slot
-from booking.services.participants import view_participant_record
+from booking.services.participants import renew_feed_token, view_participant_record
 from core.time import fiscal_year_of
 
 from .forms import ConsentForm, OutcomeForm
@@ -127,6 +127,23 @@ class ConsentView(StaffDeskView):
     def return_slot(self):
         raw = self.request.POST.get("slot", "")
         return Slot.objects.filter(pk=raw).first() if raw.isdigit() else None
+
+
+class RenewFeedView(StaffDeskView):
+    """A student asks at the desk for a new private calendar address (a lost phone, an address
+    shared by mistake): the old one stops working at once."""
+
+    permissions_required = ("booking.change_participant",)
+
+    def post(self, request, pk):
+        participant = get_object_or_404(Participant, pk=pk)
+        renew_feed_token(participant, by=request.user, now=self.now)
+        messages.success(
+            request,
+            _("%(name)s has a new calendar address; the old one no longer works.")
+            % {"name": participant.nickname},
+        )
+        return redirect(record_url(participant))
 
 
 class OutcomeView(StaffDeskView):

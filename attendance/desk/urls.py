@@ -35,6 +35,11 @@ urlpatterns = [
         name="checkin_consent",
     ),
     path(
+        "participants/<int:pk>/renew-feed/",
+        record_views.RenewFeedView.as_view(),
+        name="checkin_renew_feed",
+    ),
+    path(
         "participants/<int:pk>/outcome/",
         record_views.OutcomeView.as_view(),
         name="checkin_outcome",

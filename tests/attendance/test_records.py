@@ -185,3 +185,17 @@ def test_reach_out_lists_regulars_who_stopped_coming(staff_client):
     assert (TODAY - dt.timedelta(days=21)).isoformat() in html
     assert "<td>4</td>" in html
     assert "さいきんきた" not in html
+
+
+def test_staff_renew_a_students_calendar_address_at_the_desk(staff_client, staff, client):
+    participant = make_participant()
+    old = participant.feed_token
+    page = staff_client.get(reverse("checkin_participant", args=[participant.pk]))
+    assert reverse("checkin_renew_feed", args=[participant.pk]) in page.content.decode()
+    response = staff_client.post(reverse("checkin_renew_feed", args=[participant.pk]))
+    assert response.url == reverse("checkin_participant", args=[participant.pk])
+    participant.refresh_from_db()
+    assert participant.feed_token != old
+    assert client.get(f"/my/feed/{old}.ics").status_code == 404
+    assert client.get(f"/my/feed/{participant.feed_token}.ics").status_code == 200
+    assert logged(participant, audit.RENEW_FEED).get().user == staff

@@ -87,6 +87,7 @@ def fill(name: str, pattern: URLPattern, w: dict) -> dict | None:
         "checkin_participant": w["secret"].pk,
         "checkin_consent": w["secret"].pk,
         "checkin_outcome": w["secret"].pk,
+        "checkin_renew_feed": w["secret"].pk,
         "booking_closure:reopen": w["closure"].pk,
         "wagtailadmin_api:pages:detail": page.pk,
         "wagtailadmin_api:pages:action": page.pk,
