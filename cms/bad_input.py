@@ -54,10 +54,13 @@ class RejectControlCharactersMiddleware:
 
     def __call__(self, request):
         if has_control_characters(request):
+            # Before LocaleMiddleware: the site's default language (Japanese) speaks first.
+            detail = _(
+                "The request contains control characters (such as NUL), which no field accepts."
+            )
             if request.path_info.startswith(API_PREFIX):
-                detail = _(
-                    "The request contains control characters (such as NUL), which no field accepts."
-                )
                 return JsonResponse({"code": "bad_input", "detail": detail}, status=400)
-            return HttpResponseBadRequest(MESSAGE, content_type="text/plain; charset=utf-8")
+            return HttpResponseBadRequest(
+                f"{detail}\n{MESSAGE}", content_type="text/plain; charset=utf-8"
+            )
         return self.get_response(request)

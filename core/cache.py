@@ -16,8 +16,7 @@ database's values over them, so entries cached before the outage stop matching.
 """
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 
 from .models import CacheVersion
 
@@ -38,19 +37,34 @@ def read_version(key: str) -> int:
     return version
 
 
+def _increment(key: str) -> int | None:
+    """Add one and read the new value in one statement (it runs after every booking change);
+    None when the row does not exist yet. PostgreSQL and SQLite >= 3.35 both have RETURNING."""
+    table = connection.ops.quote_name(CacheVersion._meta.db_table)
+    column = connection.ops.quote_name("key")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET value = value + 1 WHERE {column} = %s RETURNING value",  # noqa: S608
+            [key],
+        )
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
 def bump_version(key: str) -> None:
     with transaction.atomic():
-        if not CacheVersion.objects.filter(key=key).update(value=F("value") + 1):
+        value = _increment(key)
+        if value is None:
             # The first bump: continue from the cache's copy, if any, so that no value cached
             # before this table existed comes round again.
             current = cache.get(key)
             start = current if isinstance(current, int) else 1
             try:
                 with transaction.atomic():
-                    CacheVersion.objects.create(key=key, value=start + 1)
+                    value = CacheVersion.objects.create(key=key, value=start + 1).value
             except IntegrityError:  # created meanwhile by another process
-                CacheVersion.objects.filter(key=key).update(value=F("value") + 1)
-        value = CacheVersion.objects.get(key=key).value
+                value = _increment(key)
+        # Written while the row is locked: copies reach the cache in the database's order.
         cache.set(key, value, timeout=None)
 
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from bench.servers import free_port
 from booking.models import SentMail
 from booking.services import book
 from booking.services.notifications import (
@@ -220,14 +221,6 @@ def smtp_sink(sink: Sink):
     finally:
         sink.released.set()
         controller.stop()
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def worker_env(tmp_path, port: int, **overrides) -> dict:

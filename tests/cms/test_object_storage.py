@@ -4,7 +4,6 @@ image uploaded through the admin on one app server is rendered on another."""
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,18 +19,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.images import get_image_model
 
+from bench.servers import free_port, stop
 from tests.cms.test_images import png_bytes
 from tests.cms.test_production_settings import production_env, run
 from tests.factories import get_home, make_program, make_user
 
 BUCKET = "manabiba-media"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -59,12 +53,7 @@ def s3_endpoint(tmp_path_factory):
                 time.sleep(0.2)
         yield endpoint
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
 from django.test import Client
 
+from bench.servers import free_port
 from booking.models import Booking
 from cms import redis_cache
 from cms.page_cache import HEADER
@@ -36,12 +37,6 @@ if not REDIS_SERVER and not REQUIRE:
         pytestmark,
         pytest.mark.skip(reason="redis-server is not installed (CI sets MANABIBA_REQUIRE_REDIS)"),
     ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class RedisServer:

@@ -144,3 +144,4 @@ def test_a_nul_in_the_query_string_is_a_400_with_a_reason(client, index):
     response = client.get("/programs/?kind=%00")
     assert response.status_code == 400
     assert "control characters" in response.content.decode()
+    assert response.content.decode().startswith("送られた内容に制御文字")  # Japanese first
