@@ -41,9 +41,10 @@ class DetailFormatter(LogFormatter):
         return f"{self.message}: {detail}" if detail else str(self.message)
 
 
-def register_actions(actions) -> None:
-    """The `register_log_actions` hook."""
-    for action, (label, message) in ACTIONS.items():
+def register_actions(actions, table: dict | None = None) -> None:
+    """The `register_log_actions` hook, for `table` (action → label, message; this module's
+    ACTIONS by default: apps above pass their own)."""
+    for action, (label, message) in (ACTIONS if table is None else table).items():
         formatter = type("Formatter", (DetailFormatter,), {"label": label, "message": message})
         actions.register_action(action)(formatter)
 

@@ -13,6 +13,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 INSTALLED_APPS = [
     "cms",
+    "outreach",
     "attendance",
     "booking",
     "programs",
