@@ -13,6 +13,8 @@ from wagtail.search import index
 from attendance.services.impact import public_headline
 from core.blocks import BodyBlock
 from core.pages import SharePageMixin
+from core.time import local_date
+from outreach.services.figures import public_totals as outreach_totals
 from programs.listing import upcoming_programs
 from programs.models import ProgramIndexPage
 
@@ -114,5 +116,9 @@ class ImpactPage(SharePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["headline"] = public_headline(now=timezone.now())
+        now = timezone.now()
+        context["headline"] = public_headline(now=now)
+        context["outreach"] = outreach_totals(
+            today=local_date(now), fiscal_year=context["headline"]["fiscal_year"]
+        )
         return context

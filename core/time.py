@@ -37,3 +37,15 @@ def fiscal_year_bounds(fiscal_year: int) -> tuple[dt.date, dt.date]:
 def month_key(day: dt.date) -> int:
     """The report month of a day, as YYYYMM."""
     return day.year * 100 + day.month
+
+
+def fiscal_months(fiscal_year: int) -> list[int]:
+    """YYYYMM keys of April … March."""
+    return [fiscal_year * 100 + m for m in range(4, 13)] + [
+        (fiscal_year + 1) * 100 + m for m in range(1, 4)
+    ]
+
+
+def month_label(key: int) -> str:
+    """202605 → "2026-05"."""
+    return f"{key // 100:04d}-{key % 100:02d}"

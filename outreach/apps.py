@@ -11,3 +11,10 @@ class OutreachConfig(AppConfig):
 
     name = "outreach"
     verbose_name = _("Outreach and one-stop support")
+
+    def ready(self):
+        from core.retention import register_hold
+
+        from .services.retention import case_hold
+
+        register_hold(case_hold)

@@ -37,3 +37,29 @@ def register_outreach_log_actions(actions):
 
 
 # Figures (outreach.admin.figures) -----------------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_figures_urls():
+    from django.urls import path
+
+    from .admin.figures import OutreachFiguresView
+
+    return [
+        path("reports/outreach/", OutreachFiguresView.as_view(), name="outreach_figures"),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_figures_menu_item():
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy
+
+    return PermissionMenuItem(
+        gettext_lazy("Outreach"),
+        reverse("outreach_figures"),
+        name="outreach-figures",
+        icon_name="table",
+        order=60,
+        permissions=("outreach.view_outreach_report",),
+    )

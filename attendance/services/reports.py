@@ -23,25 +23,21 @@ from wagtail.models import Site
 from attendance.models import Attendance, Outcome
 from booking.models import Booking, Slot
 from core import audit
+from core.figures import suppress_small
 from core.models import School
-from core.time import fiscal_year_bounds, fiscal_year_of, start_of_day
+from core.time import (
+    fiscal_months,
+    fiscal_year_bounds,
+    fiscal_year_of,
+    month_label,
+    start_of_day,
+)
 from programs.kinds import SupportKind
 
 from .checkin import no_shows as no_shows_among
 
 NONE_SCHOOL = "none"
 DIMENSIONS = ("month", "kind", "school")
-
-
-def fiscal_months(fiscal_year: int) -> list[int]:
-    """YYYYMM keys of April … March."""
-    return [fiscal_year * 100 + m for m in range(4, 13)] + [
-        (fiscal_year + 1) * 100 + m for m in range(1, 4)
-    ]
-
-
-def month_label(key: int) -> str:
-    return f"{key // 100:04d}-{key % 100:02d}"
 
 
 def _month_case(field: str, fiscal_year: int) -> Case:
@@ -309,11 +305,6 @@ def _seat_use(row: dict) -> dict:
 
 def _with_rate(row: dict) -> dict:
     return {**row, "seat_use_rate": _seat_use(row)["rate"]}
-
-
-def suppress_small(value: int, threshold: int = 3) -> str:
-    """Public figures: any count below 3 is shown as "<3" so nobody can be singled out."""
-    return f"<{threshold}" if value < threshold else str(value)
 
 
 def log_report_export(

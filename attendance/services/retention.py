@@ -2,7 +2,8 @@
 
 Who is inactive, for `inactive_years` = N: no attendance in the current fiscal year (Asia/Tokyo)
 nor in the N-1 before it, no booking made or held in that period, and not registered in it
-(someone who signed up last week and has not come yet is not inactive).
+(someone who signed up last week and has not come yet is not inactive), and not held by another
+app (`core.retention`: an outreach case still open, or active in the period).
 
 What changes, and why:
 - nickname becomes "匿名-<reference>"; contact email and birth year are cleared (no report
@@ -38,6 +39,7 @@ from wagtail.models import ModelLogEntry
 from attendance.models import Attendance
 from booking.models import Booking, Participant, new_token
 from core import audit
+from core.retention import held_participants
 from core.time import fiscal_year_of, local_date, start_of_day
 
 PSEUDONYM_PREFIX = "匿名-"
@@ -66,13 +68,16 @@ def inactive_participants(*, inactive_years: int, now: dt.datetime):
         contact_email="",
         birth_year__isnull=True,
     )
-    return (
+    candidates = (
         Participant.objects.filter(created_at__lt=since)
         .exclude(Exists(recent_attendance))
         .exclude(Exists(recent_booking))
         .exclude(already)
-        .order_by("pk")
     )
+    held = held_participants(since)
+    if held is not None:
+        candidates = candidates.exclude(held)
+    return candidates.order_by("pk")
 
 
 def anonymise_inactive(*, inactive_years: int, now: dt.datetime, dry_run: bool = False) -> int:
