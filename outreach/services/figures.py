@@ -13,7 +13,7 @@ import datetime as dt
 from django.db.models import Count, OuterRef, Q, Subquery
 
 from core import audit as core_audit
-from core.figures import suppress_small
+from core.figures import cell_label, suppress_breakdown, suppress_small
 from core.models import School
 from core.time import fiscal_months, fiscal_year_bounds
 
@@ -60,14 +60,8 @@ def fiscal_year_figures(fiscal_year: int, *, today: dt.date) -> dict:
     opened = Case.objects.filter(fiscal_year=fiscal_year)
 
     referrals = Referral.objects.filter(fiscal_year=fiscal_year)
-    schools = {school.pk: school.name for school in School.objects.all()}
-    referral_rows = [
-        {
-            "key": school_id,
-            "label": schools.get(school_id, "?"),
-            "count": count,
-            "accepted": accepted,
-        }
+    referred = {
+        school_id: (count, accepted)
         for school_id, count, accepted in referrals.values_list("school")
         .annotate(
             n=Count("pk"),
@@ -76,7 +70,18 @@ def fiscal_year_figures(fiscal_year: int, *, today: dt.date) -> dict:
             ),
         )
         .values_list("school", "n", "accepted")
-        .order_by("school")
+        .order_by()
+    }
+    # Every school, zeros included: a breakdown listing only the schools that referred would
+    # say which school a lone referral came from, its count suppressed or not.
+    referral_rows = [
+        {
+            "key": school.pk,
+            "label": school.name,
+            "count": referred.get(school.pk, (0, 0))[0],
+            "accepted": referred.get(school.pk, (0, 0))[1],
+        }
+        for school in School.objects.all()
     ]
 
     return {
@@ -118,21 +123,23 @@ BREAKDOWNS = (
 
 
 def suppressed(figures: dict) -> dict:
-    """The same figures with every breakdown cell below 3 shown as "<3", for the committee and
-    the coordinators; the year's totals stay exact (a total names nobody). A lead, who sees the
-    cases themselves, gets the figures unsuppressed."""
+    """The same figures for the committee and the coordinators: in every breakdown, cells below
+    3 read "<3" and, where the year's total would give one back, more cells are withheld
+    (`core.figures.suppress_breakdown`); the totals stay exact (a total names nobody). A lead,
+    who sees the cases themselves, gets the figures as they are."""
     result = {**figures}
     for section, keys in BREAKDOWNS:
         result[section] = {**figures[section]}
         for key in keys:
-            result[section][key] = [
-                {
-                    **row,
-                    "count": suppress_small(row["count"]),
-                    **({"accepted": suppress_small(row["accepted"])} if "accepted" in row else {}),
-                }
-                for row in figures[section][key]
-            ]
+            rows = figures[section][key]
+            for column in ("count", "accepted"):
+                if rows and column in rows[0]:
+                    cells = suppress_breakdown([row[column] for row in rows])
+                    rows = [
+                        {**row, column: cell_label(cell)}
+                        for row, cell in zip(rows, cells, strict=True)
+                    ]
+            result[section][key] = rows
     return result
 
 

@@ -2,16 +2,25 @@
 them how (a lead exact; the committee and coordinators with small cells suppressed)."""
 
 import datetime as dt
+import random
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from wagtail.models import ModelLogEntry
 
+from core.figures import SMALL, WITHHELD, suppress_breakdown
 from core.models import School
 from outreach import audit
 from outreach.models import Case, ConsultationRequest, Contact, Referral, StatusChange
-from outreach.services.figures import fiscal_year_figures, public_totals, suppressed
+from outreach.services.figures import (
+    BREAKDOWNS,
+    fiscal_year_figures,
+    public_totals,
+    suppressed,
+)
 from tests.attendance.reports.admin_walk import refused
+from tests.factories import make_user
 
 from .factories import NOW, TOKYO, make_case, make_liaison, make_request, make_role_user
 
@@ -140,13 +149,69 @@ def test_a_year_still_running_counts_up_to_today(year):
 
 
 def test_small_cells_are_suppressed_but_totals_are_not(year):
-    figures = suppressed(fiscal_year_figures(2026, today=dt.date(2027, 6, 1)))
+    with translation.override("en"):
+        figures = suppressed(fiscal_year_figures(2026, today=dt.date(2027, 6, 1)))
     assert figures["requests"]["total"] == 5
     assert rows(figures["requests"]["source"])["instagram"] == "<3"
     by_school = {
         row["label"]: (row["count"], row["accepted"]) for row in figures["referrals"]["school"]
     }
-    assert by_school == {"益田高校": ("3", "<3"), "明誠高校": ("<3", "<3")}
+    # 3 and "<3" with a total of 4 would give the 1 back: the 3 is withheld too.
+    assert by_school == {"益田高校": ("withheld", "<3"), "明誠高校": ("<3", "<3")}
+    assert figures["referrals"]["total"] == 4
+
+
+def feasible(shown: list, total: int) -> list[tuple[int, int]]:
+    """What a reader can work out of each cell from what is shown and the total."""
+    bounds = [
+        (0, 2) if cell == SMALL else (3, 10**6) if cell == WITHHELD else (cell, cell)
+        for cell in shown
+    ]
+    ranges = []
+    for i, (low, high) in enumerate(bounds):
+        others = [b for j, b in enumerate(bounds) if j != i]
+        ranges.append(
+            (
+                max(low, total - sum(h for _, h in others)),
+                min(high, total - sum(lo for lo, _ in others)),
+            )
+        )
+    return ranges
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_no_suppressed_one_can_be_worked_out_from_the_total(seed):
+    rng = random.Random(seed)
+    values = [rng.choice([0, 0, 1, 1, 2, 2, 3, 4, 5, 9, 30]) for _ in range(rng.randint(2, 12))]
+    shown = suppress_breakdown(values)
+    for value, cell, (low, high) in zip(values, shown, feasible(shown, sum(values)), strict=True):
+        if cell in (SMALL, WITHHELD):
+            assert low <= value <= high
+            if value == 1 or cell == WITHHELD:
+                assert low < high, (values, shown)
+        else:
+            assert cell == value >= 3
+
+
+def test_every_figure_a_coordinator_sees_keeps_its_small_cells_hidden(year):
+    figures = fiscal_year_figures(2026, today=dt.date(2027, 6, 1))
+    totals = {
+        "requests": figures["requests"]["total"],
+        "outreach": figures["outreach"]["contacts"],
+        "cases": None,
+        "referrals": figures["referrals"]["total"],
+    }
+    checked = 0
+    for section, keys in BREAKDOWNS:
+        for key in keys:
+            values = [row["count"] for row in figures[section][key]]
+            shown = suppress_breakdown(values)
+            total = totals[section] if totals[section] is not None else sum(values)
+            for value, cell, (low, high) in zip(values, shown, feasible(shown, total), strict=True):
+                if cell in (SMALL, WITHHELD) and value == 1:
+                    assert low < high, (section, key, values, shown)
+                    checked += 1
+    assert checked >= 5
 
 
 def test_public_totals_suppress_small_counts(year):
@@ -183,7 +248,13 @@ def test_coordinators_read_small_cells_as_less_than_three_and_leads_exact(client
     html = client.get(reverse("outreach_figures"), {"fiscal_year": "2026"}).content.decode()
     assert 'data-key="instagram">' in html
     instagram = html.split('data-key="instagram">', 1)[1].split("</tr>", 1)[0]
-    assert "&lt;3" in instagram
+    assert 'data-figure="count">&lt;3<' in instagram
+
+    client.force_login(make_user("coordinator-ja", groups=["Coordinators"], admin_language="ja"))
+    html = client.get(reverse("outreach_figures"), {"fiscal_year": "2026"}).content.decode()
+    masuda = html.split(f'data-key="{year["masuda"].pk}">', 1)[1].split("</tr>", 1)[0]
+    assert 'data-figure="count">秘匿<' in masuda
+    assert 'data-figure="accepted">3未満<' in masuda
 
     client.force_login(make_role_user("outreach-lead"))
     html = client.get(reverse("outreach_figures"), {"fiscal_year": "2026"}).content.decode()
