@@ -6,6 +6,11 @@ uploaded before uploads were checked (core/image_forms.py). Wagtail's `{% image 
 a missing original into a broken `<img src="…/not-found">`, and a damaged one, or any direct
 `get_rendition()`, into a 500. Pages render images through `safe_rendition` instead: no image,
 one warning on the "manabiba.images" logger.
+
+Wagtail's own admin views (image listing, edit page, chooser) make thumbnails through
+`get_rendition_or_not_found`, which only expects `SourceImageIOError`: a damaged file made them
+answer 500. `guard_pillow_decoding` below makes a file Pillow cannot decode raise that error too,
+so the admin shows its "not found" thumbnail instead. (docs/stack-notes.md, Wagtail.)
 """
 
 import logging
@@ -42,3 +47,38 @@ def safe_rendition(image, spec):
             exc,
         )
         return None
+
+
+def guard_pillow_decoding() -> None:
+    """Make Willow's Pillow decoder raise Wagtail's `SourceImageIOError` for a file it cannot
+    decode (truncated, or garbage after a valid header), as Wagtail already does for a file it
+    cannot open. Done through Willow's registry, its plugin interface: each converter that opens
+    a stored file in Pillow is registered again, wrapped. Idempotent.
+
+    Uploads are unaffected: `SourceImageIOError` is an `OSError`, which the upload form turns
+    into its "Upload a valid image" error (core/image_forms.py)."""
+    from wagtail.images.models import SourceImageIOError
+    from willow.plugins.pillow import PillowImage
+    from willow.registry import registry
+
+    for source_class, _cost in getattr(PillowImage.open, "_willow_converter_from", ()):
+        opener = registry.get_converter(source_class, PillowImage)
+        if getattr(opener, "_manabiba_guarded", False):
+            continue
+
+        def open_or_source_error(image_file, _open=opener):
+            try:
+                return _open(image_file)
+            except SourceImageIOError:
+                raise
+            except (OSError, SyntaxError) as exc:  # Pillow's errors for truncated or corrupt data
+                raise SourceImageIOError(f"cannot decode: {type(exc).__name__}: {exc}") from exc
+
+        open_or_source_error._manabiba_guarded = True
+        registry.register_converter(source_class, PillowImage, open_or_source_error)
+
+
+# Registered on import: this module is imported with the template tag libraries
+# (core/templatetags/safe_images.py, cms/templatetags/cms_tags.py), which Django loads when its
+# template engine starts, before any admin view renders a thumbnail.
+guard_pillow_decoding()

@@ -167,14 +167,19 @@ def test_default_share_image_without_its_file(client, caplog):
     assert len(image_warnings(caplog)) == 1
 
 
-def test_image_stored_damaged_before_uploads_were_checked(client, index, caplog):
-    """A truncated file in the media store (a half-copied restore, an upload from before the
-    check): Pillow fails at rendition time."""
-    image = make_image(title="壊れた画像")
+def image_with_damaged_file(title="壊れた画像"):
+    """An image whose stored file is half a PNG (a half-copied restore, an upload from before
+    the check), without renditions: Pillow fails when one is made."""
+    image = make_image(title=title)
     storage, name = image.file.storage, image.file.name
     storage.delete(name)
     assert storage.save(name, ContentFile(truncated_png())) == name
-    image = get_image_model().objects.get(pk=image.pk)
+    image.renditions.all().delete()
+    return get_image_model().objects.get(pk=image.pk)
+
+
+def test_image_stored_damaged_before_uploads_were_checked(client, index, caplog):
+    image = image_with_damaged_file()
     program = make_program(index, hero_image=image)
     caplog.set_level(logging.WARNING, logger=LOGGER)
     soup = soup_of(client.get(program.url))
@@ -203,6 +208,40 @@ def test_admin_edit_and_preview_of_a_page_whose_image_file_is_gone(client, index
     # Wagtail's own image views: the edit page of the image itself.
     response = client.get(reverse("wagtailimages:edit", args=[program.hero_image.pk]))
     assert response.status_code == 200
+
+
+def test_admin_image_views_and_the_page_with_a_damaged_image_file(client, index, caplog):
+    """Wagtail's listing, edit page and chooser make thumbnails themselves: a file Pillow cannot
+    decode gets their "not found" thumbnail, as a missing one does, not a 500."""
+    damaged = image_with_damaged_file(title="壊れた画像")
+    whole = make_image(title="無事な画像")
+    program = make_program(index, title="壊れた画像の実験", hero_image=damaged)
+    client.force_login(make_user(is_superuser=True, admin_language="en"))
+
+    listing = soup_of(client.get(reverse("wagtailimages:index")))
+    chooser = client.get(reverse("wagtailimages_chooser:choose"))  # the modal's HTML, in JSON
+    assert chooser.status_code == 200
+    for soup in (listing, BeautifulSoup(chooser.json()["html"], "html.parser")):
+        thumbnails = {a["title"]: a.img["src"] for a in soup.select("a.image-choice")}
+        assert len(thumbnails) == 2, thumbnails
+        assert thumbnails["壊れた画像"].endswith("/not-found")
+        assert thumbnails["無事な画像"].startswith("/media/images/")
+    assert not damaged.renditions.exists()
+    assert whole.renditions.count() == 1  # the listing's and the chooser's thumbnail
+
+    soup = soup_of(client.get(reverse("wagtailimages:edit", args=[damaged.pk])))
+    assert soup.select_one("input[name=title]")["value"] == "壊れた画像"
+    assert soup.select_one("img[alt=壊れた画像]")["src"].endswith("/not-found")
+
+    caplog.set_level(logging.WARNING, logger=LOGGER)
+    client.logout()
+    soup = soup_of(client.get(program.url))
+    assert soup.h1.get_text() == "壊れた画像の実験"
+    assert soup.select("img") == []
+    warnings = image_warnings(caplog)
+    assert len(warnings) == 1
+    assert damaged.file.name in warnings[0].getMessage()
+    assert "image file is truncated" in warnings[0].getMessage()
 
 
 # --- uploads ------------------------------------------------------------------------------
