@@ -92,3 +92,30 @@ def test_seed_demo_refuses_under_production_settings(tmp_path):
     result = run(["manage.py", "seed_demo"], production_env(tmp_path))
     assert result.returncode != 0
     assert "never runs in production" in result.stderr
+
+
+def account_settings(env) -> subprocess.CompletedProcess:
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.TRUSTED_PROXY_COUNT, s.ALLAUTH_TRUSTED_PROXY_COUNT, s.STAFF_MFA_REQUIRED,"
+        " s.STAFF_IDLE_TIMEOUT, s.WAGTAILADMIN_LOGIN_URL,"
+        " s.MIDDLEWARE.index('cms.csp.SiteCSPMiddleware')"
+        " < s.MIDDLEWARE.index('cms.page_cache.PageCacheMiddleware'))"
+    )
+    return run(["-c", "import django; django.setup();" + code], env)
+
+
+@pytest.mark.parametrize(("value", "count"), [(None, 0), ("1", 1), (" 2 ", 2)])
+def test_trusted_proxies_come_from_the_environment(tmp_path, value, count):
+    result = account_settings(production_env(tmp_path, TRUSTED_PROXY_COUNT=value))
+    assert result.returncode == 0, result.stderr
+    # The second factor and the idle timeout hold in production; cached pages get the policy.
+    expected = [str(count), str(count), "True", "1800", "account_login", "True"]
+    assert result.stdout.split() == expected
+
+
+@pytest.mark.parametrize("value", ["-1", "one", "1.5"])
+def test_a_bad_trusted_proxy_count_refuses_to_start(tmp_path, value):
+    result = account_settings(production_env(tmp_path, TRUSTED_PROXY_COUNT=value))
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_COUNT must be a whole number" in result.stderr

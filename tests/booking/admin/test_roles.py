@@ -55,7 +55,7 @@ def test_anonymous_is_sent_to_the_login(client, objects):
     for url in participant_urls(objects) + other_booking_urls(objects):
         response = client.get(url)
         assert response.status_code == 302, url
-        assert response.url.startswith(reverse("wagtailadmin_login")), url
+        assert response.url.startswith(reverse("account_login")), url
 
 
 def test_staff_may_open_every_booking_admin_page(client, objects):

@@ -15,7 +15,6 @@ pytestmark = pytest.mark.django_db
 
 SIGNUP = {
     "email": "hana@example.org",
-    "username": "hana",
     "nickname": "はな",
     "birth_year": "2009",
     "password1": "kawa-no-nagare-42",
@@ -35,7 +34,7 @@ def test_signup_creates_participant_and_verifies_email(client, mailoutbox):
     assert response.status_code == 302
     assert response.url == "/accounts/confirm-email/"
 
-    user = get_user_model().objects.get(username="hana")
+    user = get_user_model().objects.get(email="hana@example.org")
     participant = user.participant
     assert participant.nickname == "はな"
     assert participant.school == school
@@ -60,7 +59,7 @@ def test_signup_creates_participant_and_verifies_email(client, mailoutbox):
 def test_signup_references_are_unique(client, mailoutbox):
     client.post("/accounts/signup/", SIGNUP)
     client.logout()
-    other = {**SIGNUP, "email": "sora@example.org", "username": "sora", "nickname": "そら"}
+    other = {**SIGNUP, "email": "sora@example.org", "nickname": "そら"}
     client.post("/accounts/signup/", other)
     references = list(Participant.objects.values_list("reference", flat=True))
     assert len(references) == 2 and len(set(references)) == 2
@@ -85,7 +84,9 @@ def test_signup_rejects_a_bad_birth_year(client, mailoutbox, year):
 def test_unverified_login_is_sent_to_verify(client, mailoutbox):
     client.post("/accounts/signup/", SIGNUP)
     client.logout()
-    response = client.post("/accounts/login/", {"login": "hana", "password": SIGNUP["password1"]})
+    response = client.post(
+        "/accounts/login/", {"login": SIGNUP["email"], "password": SIGNUP["password1"]}
+    )
     assert response.status_code == 302 and response.url == "/accounts/confirm-email/"
     assert client.get("/my/").status_code == 302
 
@@ -115,10 +116,11 @@ def test_password_reset_sends_a_mail(client, mailoutbox):
     assert len(mailoutbox) == 1 and "/accounts/password/reset/key/" in mailoutbox[0].body
 
 
-def test_staff_admin_login_still_works(client):
+def test_the_admin_login_leads_to_the_one_login(client):
     response = client.get("/admin/login/")
-    assert response.status_code == 200
-    assert client.get("/admin/").url.startswith("/admin/login/")
+    assert response.status_code == 302 and response.url == "/accounts/login/?next=%2Fadmin%2F"
+    assert client.get("/admin/").url == "/accounts/login/?next=/admin/"
+    assert client.get(response.url).status_code == 200
 
 
 def test_profile_completion_for_a_user_without_participant(client):
