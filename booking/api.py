@@ -16,8 +16,9 @@ Status codes:
   page says); nothing about the slot conflicts, this person may not book it.
 - 404 `not_found`: an unknown slot, or a booking that is unknown or belongs to someone else
   (the same answer for both, so ids reveal nothing about other students).
-- 409 with the booking rule's code: `full`, `already_booked`, `closed`, `too_late`, `too_early`,
-  `limit_reached`, `not_active`.
+- 409 with the booking rule's code: `full`, `full_now` (a study-space time under way, full: no
+  waiting list then), `already_booked`, `closed`, `too_late`, `too_early`, `limit_reached`,
+  `not_active`.
 - 503 `busy` with `Retry-After`: others held the slot's lock too long; send the request again.
 - 400 `bad_input`: a control character (such as NUL) in the path or query string, refused
   before the API (`cms/bad_input.py`).
@@ -249,7 +250,11 @@ def list_slots(request, filters: Query[SlotFilter]):
     for slot in slots:
         owner = slot.owner
         state = services.slot_state(
-            slot, now=now, confirmed=slot.confirmed, advance_days=owner.advance_days
+            slot,
+            now=now,
+            confirmed=slot.confirmed,
+            advance_days=owner.advance_days,
+            join_until_minutes_before_end=owner.join_until_minutes_before_end,
         )
         items.append(
             {
@@ -312,6 +317,7 @@ def list_my_bookings(request):
                 "title": owner.owner_title,
                 "kind": owner.support_kind,
                 "waitlist_position": booking.position,
+                "meeting_url": booking.meeting_url,
             }
         )
     return items

@@ -35,10 +35,11 @@ class SlotFilter(Schema):
 
 
 SLOT_STATUS_DESCRIPTION = (
-    "`open`: places left, bookable now. "
+    "`open`: places left, bookable now (a study-space time already under way too, until its "
+    "cut-off shortly before the end). "
     "`full`: no place left; booking with waitlist=true joins the waiting list. "
     "`closed`: closed or cancelled; not bookable. "
-    "`past`: started (or over); not bookable. "
+    "`past`: over, or started and no longer bookable. "
     "`not_yet_bookable`: beyond the booking window; booking it now is refused with "
     "409 `too_early`. It becomes bookable a set number of days before it starts "
     "(the space's or programme's 'bookable days ahead')."
@@ -59,7 +60,10 @@ class SlotOut(Schema):
 
 
 def slot_status(state: SlotState) -> str:
-    """A slot's `status` in the API. A slot in progress is "past", as it always was here."""
+    """A slot's `status` in the API. A slot in progress is "past", as it always was here,
+    unless it can still be joined: then it is "open"."""
+    if state.state == Availability.OPEN_NOW:
+        return Availability.OPEN.value
     return Availability.PAST.value if state.started else state.state.value
 
 
@@ -84,6 +88,10 @@ class MyBookingOut(Schema):
     title: str
     kind: str
     waitlist_position: int | None
+    meeting_url: str = Field(
+        description="The online session's link: only for a confirmed booking of an online "
+        "programme, otherwise empty."
+    )
 
 
 class ErrorOut(Schema):

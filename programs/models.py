@@ -21,6 +21,7 @@ from core.pages import SharePageMixin
 
 from .kinds import PROGRAM_KIND_VALUES, PROGRAM_KINDS, SupportKind
 from .listing import upcoming_programs
+from .places import SessionWithPlaces, session_places
 from .schedule import upcoming_sessions
 from .widgets import WagtailRecurrenceWidget
 
@@ -121,7 +122,11 @@ class ProgramPage(SharePageMixin, BookingRules, Page):
     meeting_url = models.URLField(
         _("meeting link"),
         blank=True,
-        help_text=_("Private. Shown only to people with a confirmed booking, never on the page."),
+        help_text=_(
+            "Private: only people with a confirmed booking get it (mail, calendar file, My "
+            "bookings), never the page. When you change it, everyone booked on a coming "
+            "session is sent the new link."
+        ),
     )
 
     content_panels = Page.content_panels + [
@@ -197,6 +202,9 @@ class ProgramPage(SharePageMixin, BookingRules, Page):
     def owner_place(self) -> str:
         return gettext("Online") if self.is_online else self.place
 
+    # A session is a whole: nobody joins it once it has started (a study space allows it).
+    join_until_minutes_before_end = None
+
     @property
     def capacity_per_slot(self) -> int:
         return self.places_per_session
@@ -218,5 +226,10 @@ class ProgramPage(SharePageMixin, BookingRules, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["sessions"] = upcoming_sessions(self, now=timezone.now(), limit=5)
+        now = timezone.now()
+        sessions = upcoming_sessions(self, now=now, limit=5)
+        places = session_places([(self, s.start) for s in sessions], now=now)
+        context["sessions"] = [
+            SessionWithPlaces(s.start, s.end, places.get((self.pk, s.start))) for s in sessions
+        ]
         return context

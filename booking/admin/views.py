@@ -1,58 +1,102 @@
-"""Staff admin views: study spaces (opening hours), closures and participants.
+"""Staff admin views: study spaces (opening hours) and participants; the editor's message
+after a programme is published. Closures are in `booking.admin.closures`.
 
-The views stay thin: opening hours are applied by `booking.services.opening_hours`, closures
-are made and lifted by `booking.services.close` / `reopen`, walk-ins are registered by
+The views stay thin: opening hours are previewed and applied by
+`booking.services.opening_hours`, walk-ins are registered by
 `booking.services.participants.register_participant`. The services write the audit log.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
-from django.views.generic import View
-from wagtail.admin.ui.tables import Column, StatusTagColumn
+from django.utils.translation import gettext_lazy
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import ListingButton
-from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import policy_registry
 from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
+from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from booking import services
-from booking.models import Closure, Participant, StudySpace
-from booking.services.opening_hours import apply_opening_hours
+from booking.models import Participant, StudySpace
+from booking.services.errors import BookingError
+from booking.services.opening_hours import apply_opening_hours, preview_opening_hours
 from booking.services.participants import register_participant, view_participant_record
+from booking.signals import take_report
+from programs.models import ProgramPage
 
-from .forms import CloseForm, ClosureTextForm, ParticipantForm
-
-
-def opening_hours_message(counts: dict) -> str:
-    return (
-        _(
-            "Opening hours applied: %(created)s new slots, %(updated)s updated, "
-            "%(deleted)s unbooked slots removed, %(cancelled)s booked slots cancelled "
-            "(their people were told)."
-        )
-        % counts
-    )
+from . import confirm
+from .forms import ParticipantForm
+from .messages import opening_hours_message, program_changes_message
 
 
 def apply_hours_after_save(request, instance):
     """The after_create_snippet / after_edit_snippet hook: bring the slots in line with the
-    opening hours the form just saved. Runs after the form's transaction has committed."""
+    opening hours the form just saved, and say exactly what that did. Runs after the form's
+    transaction has committed."""
     if not isinstance(instance, StudySpace):
         return None
-    counts = apply_opening_hours(instance, now=timezone.now())
-    messages.info(request, opening_hours_message(counts))
+    try:
+        changes = apply_opening_hours(instance, now=timezone.now())
+    except BookingError as error:  # "busy": the slots follow at the next generate_slots run
+        messages.error(request, error.message)
+        return None
+    messages.info(request, opening_hours_message(changes))
     return None
+
+
+def report_program_changes(request, page):
+    """The after_publish_page hook: what publishing did to the programme's bookings."""
+    report = take_report(page.pk) if isinstance(page, ProgramPage) else None
+    text = program_changes_message(report) if report else ""
+    if text:
+        messages.info(request, text)
+
+
+class StudySpaceEditView(SnippetEditView):
+    """Saving opening hours that would move or cancel booked times first shows those times,
+    with their bookings and mails counted (`preview_opening_hours`), and saves once
+    confirmed. A change that touches no booking saves at once."""
+
+    preview_template_name = "booking/admin/opening_hours_preview.html"
+
+    def form_valid(self, form):
+        if confirm.going_back(self.request):
+            return self.render_to_response(self.get_context_data(form=form))
+        if not confirm.confirmed(self.request) and not self.expects_json_response:
+            affected = preview_opening_hours(
+                form.instance, proposed_hours(form), now=timezone.now()
+            )
+            if affected:
+                return confirm.preview_response(
+                    self.request,
+                    self.preview_template_name,
+                    {
+                        "space": form.instance,
+                        "affected": affected,
+                        "bookings": sum(a.bookings for a in affected),
+                        "mails": sum(a.reachable for a in affected),
+                        "unreachable": sum(a.bookings - a.reachable for a in affected),
+                        "confirm_label": _("Save and tell the people booked"),
+                    },
+                    title=_("Check before saving the opening hours"),
+                    crumbs=[{"url": self.get_success_url(), "label": _("Study spaces")}],
+                )
+        return super().form_valid(form)
+
+
+def proposed_hours(form) -> list:
+    """The opening hours as the form would save them (its instances, unsaved): the rows kept
+    or added, without the ones marked for deletion and the empty extra forms."""
+    formset = form.formsets["opening_hours"]
+    deleted = set(formset.deleted_forms)
+    return [
+        f.instance for f in formset.forms if f not in deleted and (f.instance.pk or f.has_changed())
+    ]
 
 
 class ProtectedDeleteMixin:
@@ -86,6 +130,7 @@ class StudySpaceViewSet(SnippetViewSet):
     menu_label = gettext_lazy("Study spaces")
     menu_order = 100
     add_to_admin_menu = True
+    edit_view_class = StudySpaceEditView
     delete_view_class = StudySpaceDeleteView
     list_display = [
         "name",
@@ -97,168 +142,6 @@ class StudySpaceViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return StudySpace.objects.prefetch_related("opening_hours")
-
-
-# Closures ------------------------------------------------------------------------------------
-
-
-class ClosurePermissionPolicy(ModelPermissionPolicy):
-    """Nobody deletes a closure: deleting would silently reopen its slots and lose the record
-    of who was told what. Staff reopen a closure instead."""
-
-    def user_has_permission(self, user, action):
-        if action == "delete":
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-
-class CloseView(generic.CreateView):
-    """Create a closure through the service, which cancels and tells the affected bookings."""
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except services.BookingError as error:  # "busy": its slots were locked for too long
-            self.produced_error_code, self.produced_error_message = error.code, error.message
-            return self.form_invalid(form)
-
-    def save_instance(self):
-        data = self.form.cleaned_data
-        closure = services.close(
-            data["space"] or data["program"],
-            first_day=data["first_day"],
-            last_day=data["last_day"],
-            reason=data["reason"],
-            online_alternative=data["online_alternative"],
-            now=timezone.now(),
-            by=self.request.user,
-        )
-        return closure
-
-    def get_success_message(self, instance):
-        return ngettext(
-            "%(target)s is closed from %(first)s to %(last)s. %(count)s booking was cancelled "
-            "and its participant told.",
-            "%(target)s is closed from %(first)s to %(last)s. %(count)s bookings were cancelled "
-            "and their participants told.",
-            instance.affected_bookings,
-        ) % {
-            "target": instance.target,
-            "first": instance.first_day,
-            "last": instance.last_day,
-            "count": instance.affected_bookings,
-        }
-
-
-class ClosureStateColumn(StatusTagColumn):
-    def get_value(self, instance):
-        if instance.reopened_at:
-            return _("Reopened %(date)s") % {
-                "date": timezone.localtime(instance.reopened_at).strftime("%Y-%m-%d %H:%M")
-            }
-        return _("Closed")
-
-    def get_primary(self, instance):
-        return instance.reopened_at is None
-
-
-class ClosureIndexView(generic.IndexView):
-    add_item_label = gettext_lazy("Close a space or programme")
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("space", "program")
-
-    def get_list_more_buttons(self, instance):
-        buttons = super().get_list_more_buttons(instance)
-        if instance.reopened_at is None and self.user_has_permission("change"):
-            buttons.append(
-                ListingButton(
-                    _("Reopen"),
-                    url=reverse("booking_closure:reopen", args=[instance.pk]),
-                    icon_name="undo",
-                    priority=5,
-                )
-            )
-        return buttons
-
-
-class ReopenView(View):
-    """GET asks for confirmation, POST reopens through `services.reopen`."""
-
-    template_name = "booking/admin/closure_reopen.html"
-
-    def dispatch(self, request, pk):
-        if not policy_registry.get_by_type(Closure).user_has_permission(request.user, "change"):
-            raise PermissionDenied
-        self.closure = get_object_or_404(Closure.objects.select_related("space", "program"), pk=pk)
-        return super().dispatch(request, pk)
-
-    def get(self, request, pk):
-        return TemplateResponse(
-            request,
-            self.template_name,
-            {
-                "closure": self.closure,
-                "header_title": _("Reopen"),
-                "page_title": _("Reopen"),
-                "header_icon": "undo",
-                "breadcrumbs_items": [
-                    {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-                    {"url": reverse("booking_closure:index"), "label": _("Closures")},
-                    {"url": "", "label": _("Reopen")},
-                ],
-            },
-        )
-
-    def post(self, request, pk):
-        if self.closure.reopened_at is not None:
-            messages.warning(request, _("This closure was already reopened."))
-        else:
-            try:
-                services.reopen(self.closure, now=timezone.now(), by=request.user)
-            except services.BookingError as error:  # "busy"
-                messages.error(request, error.message)
-                return redirect("booking_closure:index")
-            messages.success(
-                request,
-                _(
-                    "%(target)s is open again. Bookings cancelled by the closure stay cancelled; "
-                    "their participants may book again."
-                )
-                % {"target": self.closure.target},
-            )
-        return redirect("booking_closure:index")
-
-
-class ClosureViewSet(ModelViewSet):
-    model = Closure
-    name = "closures"
-    url_namespace = "booking_closure"
-    icon = "warning"
-    menu_label = gettext_lazy("Closures")
-    menu_order = 110
-    add_to_admin_menu = True
-    copy_view_enabled = False
-    index_view_class = ClosureIndexView
-    add_view_class = CloseView
-    list_display = [
-        "reason",
-        Column("target", label=gettext_lazy("Space or programme")),
-        "first_day",
-        "last_day",
-        ClosureStateColumn("reopened_at", label=gettext_lazy("State")),
-    ]
-
-    def get_form_class(self, for_update=False):
-        return ClosureTextForm if for_update else CloseForm
-
-    def get_urlpatterns(self):
-        return super().get_urlpatterns() + [
-            path("reopen/<int:pk>/", ReopenView.as_view(), name="reopen"),
-        ]
 
 
 # Participants --------------------------------------------------------------------------------

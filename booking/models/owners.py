@@ -14,8 +14,11 @@ class SlotOwner(Protocol):
     # Booking rules, from core.models.BookingRules.
     advance_days: int
     max_future_bookings: int
-    # As stored: for an online programme usually empty. Mail shows it as it is.
+    # As stored: for an online programme usually empty (mail shows `owner_place`).
     place: str
+    # How long a started slot can still be booked: until this many minutes before its end.
+    # None: not at all once it has started (a programme's session). A study space's field.
+    join_until_minutes_before_end: int | None
 
     @property
     def owner_title(self) -> str:

@@ -43,6 +43,9 @@ class Slot(models.Model):
     closure = models.ForeignKey(
         Closure, null=True, blank=True, on_delete=models.SET_NULL, related_name="slots"
     )
+    # iCalendar's SEQUENCE: one more at each change of its time that its people were told of,
+    # so that calendar apps replace the event they hold.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("slot")
@@ -93,6 +96,10 @@ class Booking(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     promoted_at = models.DateTimeField(_("promoted at"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # The closure that cancelled it: reopening that closure may give the place back.
+    cancelled_by_closure = models.ForeignKey(
+        Closure, null=True, blank=True, on_delete=models.SET_NULL, related_name="cancelled_bookings"
+    )
 
     class Meta:
         verbose_name = _("booking")

@@ -38,6 +38,15 @@ class StudySpace(BookingRules, ClusterableModel):
         help_text=_("0: one slot per opening period. Otherwise opening hours are cut into slots."),
         validators=[MaxValueValidator(600)],
     )
+    join_until_minutes_before_end = models.PositiveSmallIntegerField(
+        _("joining closes (minutes before the end)"),
+        default=30,
+        validators=[MaxValueValidator(600)],
+        help_text=_(
+            "Students may still book a time that has started, until this many minutes before "
+            "it ends: most decide after school."
+        ),
+    )
     calendar = models.OneToOneField(
         "schedule.Calendar", null=True, blank=True, editable=False, on_delete=models.SET_NULL
     )
@@ -49,6 +58,7 @@ class StudySpace(BookingRules, ClusterableModel):
         FieldPanel("description"),
         FieldRowPanel([FieldPanel("capacity"), FieldPanel("slot_minutes")]),
         FieldRowPanel([FieldPanel("advance_days"), FieldPanel("max_future_bookings")]),
+        FieldPanel("join_until_minutes_before_end"),
         InlinePanel("opening_hours", heading=_("Opening hours"), label=_("Opening hours")),
     ]
 

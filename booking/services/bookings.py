@@ -12,7 +12,7 @@ from programs.models import ProgramPage
 
 from ..models import Booking, Participant, Slot, StudySpace
 from . import notifications
-from .availability import too_early
+from .availability import bookable_until, too_early
 from .errors import BookingError
 from .locks import LOCK_TIMEOUT_CONDITION, busy_when_locked, lock_timeout_value, with_lock_timeout
 
@@ -26,6 +26,7 @@ from .locks import LOCK_TIMEOUT_CONDITION, busy_when_locked, lock_timeout_value,
 LOCK_SQL = """
 SELECT s.*, COALESCE(sp.advance_days, pp.advance_days) AS advance_days,
        COALESCE(sp.max_future_bookings, pp.max_future_bookings) AS max_future_bookings,
+       sp.join_until_minutes_before_end AS join_until_minutes_before_end,
        p.id AS participant_pk, p.birth_year AS participant_birth_year,
        pp.age_min AS age_min, pp.age_max AS age_max,
        EXISTS (SELECT 1 FROM {schools} ps WHERE ps.{schools_program} = s.program_id)
@@ -47,7 +48,8 @@ def _lock_participant_and_slot(
     slot_id: int, participant: Participant | None, user, *, lock: bool
 ) -> tuple[Slot, int]:
     """Lock the participant (given, or found by their user) and the slot in one round trip;
-    the slot comes with its owner's booking rules as `advance_days` and `max_future_bookings`.
+    the slot comes with its owner's booking rules as `advance_days`, `max_future_bookings`
+    and `join_until_minutes_before_end` (None for a programme).
     """
     bounded = connection.vendor == "postgresql"
     sql = LOCK_SQL.format(
@@ -84,10 +86,12 @@ def book(
 ) -> Booking:
     """Reserve a place on a slot, or a waiting-list place when `waitlist` and the slot is full.
 
-    Capacity is decided here, under a row lock on the slot: lock, recount, insert, in one
-    transaction. A lock on the participant serialises their own parallel requests so that the
-    future-bookings limit holds too. Give the `participant`, or the `user` whose participant
-    profile books: it is then found and locked in one query ("no_profile" when there is none).
+    A study space's time can be booked while it runs, until its cut-off (`bookable_until`);
+    a programme's session only before it starts. Capacity is decided here, under a row lock
+    on the slot: lock, recount, insert, in one transaction. A lock on the participant
+    serialises their own parallel requests so that the future-bookings limit holds too. Give
+    the `participant`, or the `user` whose participant profile books: it is then found and
+    locked in one query ("no_profile" when there is none).
     `lock=False` exists only for the test that proves the lock is needed. A lock not had
     within `BOOKING_LOCK_TIMEOUT_MS` gives "busy".
     """
@@ -97,7 +101,7 @@ def book(
         slot, participant_id = _lock_participant_and_slot(slot_id, participant, user, lock=lock)
         if slot.is_closed:
             raise BookingError("closed")
-        if slot.start <= now:
+        if now >= bookable_until(slot, slot.join_until_minutes_before_end):
             raise BookingError("too_late")
         if too_early(slot.start, now=now, advance_days=slot.advance_days):
             raise BookingError("too_early", days=slot.advance_days)
@@ -119,6 +123,8 @@ def book(
         # (promote_waitlisted hands it over), not the next newcomer's.
         if taken < slot.capacity:
             status = Booking.Status.CONFIRMED
+        elif slot.start <= now:  # joining a study space under way: nobody can cancel now
+            raise BookingError("full_now")
         elif waitlist:
             status = Booking.Status.WAITLISTED
         else:

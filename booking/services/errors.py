@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 MESSAGES = {
     "not_found": _("This time slot does not exist (any more)."),
     "full": _("Sorry, this time is full. You can join the waiting list."),
+    "full_now": _("Sorry, the space is full right now. You are welcome another time."),
     "already_booked": _("You already have a place (or a waiting-list place) at this time."),
     "closed": _("This time is closed. Please choose another time."),
     "too_late": _("This time has already started, so it can no longer be booked or cancelled."),

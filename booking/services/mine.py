@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from ..models import Booking, Participant
 from .availability import slot_state
 from .bookings import waitlist_positions
+from .meeting_links import meeting_url_for
 
 
 def participant_for(user) -> Participant | None:
@@ -21,8 +22,10 @@ def participant_for(user) -> Participant | None:
 
 def my_bookings(participant: Participant, *, now: dt.datetime) -> list[Booking]:
     """All of `participant`'s bookings, cancelled ones too, soonest slot first. Each carries
-    `position` (its place on the waiting list, 1 = next; None when not waiting) and
-    `slot_state` (booking.services.availability). Two queries, three when any is waiting."""
+    `position` (its place on the waiting list, 1 = next; None when not waiting),
+    `slot_state` (booking.services.availability) and `meeting_url` (the online session's
+    link, for a confirmed booking only: booking.services.meeting_links). Two queries, three
+    when any is waiting."""
     confirmed = (
         Booking.objects.filter(slot=OuterRef("slot"), status=Booking.Status.CONFIRMED)
         .order_by()
@@ -39,11 +42,14 @@ def my_bookings(participant: Participant, *, now: dt.datetime) -> list[Booking]:
     positions = waitlist_positions(bookings)
     for booking in bookings:
         booking.position = positions.get(booking.pk)
+        owner = booking.slot.owner
         booking.slot_state = slot_state(
             booking.slot,
             now=now,
             confirmed=booking.slot_confirmed,
-            advance_days=booking.slot.owner.advance_days,
+            advance_days=owner.advance_days,
+            join_until_minutes_before_end=owner.join_until_minutes_before_end,
             booked_by_me=booking if booking.is_active else None,
         )
+        booking.meeting_url = meeting_url_for(booking)
     return bookings

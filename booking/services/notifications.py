@@ -11,11 +11,12 @@ development and tests the backend runs the task in-process, once the transaction
 A task of the outbox may run more than once: `resend_failed_mail` retries a failed one, and
 requeues one left RUNNING past `MAIL_LEASE_SECONDS` by a worker that was killed or hung
 (django-tasks-db has no lease of its own). So each mail has a key, one per booking and event
-(`mail_key`: a booking emits each event at most once, every event being a one-way change of
-its status), and the outbox task claims the key in the `SentMail` ledger before it talks to the
-server: `sending`, committed before the message leaves; `sent`, committed as soon as the
-server has answered 250 to the message, before the connection is closed and before the
-worker marks the task done. A run that finds its key `sent` sends nothing.
+(`mail_key`: a booking emits most events at most once, each being a one-way change of its
+status; the events that can come again, a closure and its undoing, a new time, a new meeting
+link, add what tells them apart), and the outbox task claims the key in the `SentMail`
+ledger before it talks to the server: `sending`, committed before the message leaves; `sent`,
+committed as soon as the server has answered 250 to the message, before the connection is
+closed and before the worker marks the task done. A run that finds its key `sent` sends nothing.
 
 The guarantee is at-least-once with a one-statement window, not exactly-once: a worker that
 dies after the server's 250 and before the `sent` UPDATE commits leaves the key `sending`,
@@ -43,6 +44,8 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 from django_tasks_db import DatabaseBackend
 
+from .meeting_links import link_fingerprint, meeting_url_for
+
 logger = logging.getLogger(__name__)
 
 SUBJECTS = {
@@ -52,6 +55,9 @@ SUBJECTS = {
     "promoted": _("A place opened up: your booking is confirmed"),
     "closure": _("A booked time is closed"),
     "rescheduled": _("A booked time was cancelled"),
+    "moved": _("The time of your booking changed"),
+    "restored": _("Your booking is back"),
+    "link_changed": _("A new link for your online session"),
     "reminder": _("Reminder: your booking tomorrow"),
 }
 
@@ -61,14 +67,17 @@ def _outbox() -> bool:
     return isinstance(booking_mail.get_backend(), DatabaseBackend)
 
 
-def booking_changed(booking, event: str) -> None:
-    """Send the mail for `event` about `booking` once the surrounding transaction commits."""
+def booking_changed(booking, event: str, *, variant: str = "") -> None:
+    """Send the mail for `event` about `booking` once the surrounding transaction commits.
+    `variant` tells apart the mails of an event that may happen to a booking more than once
+    (`mail_key`)."""
+    args = (booking.pk, event, variant) if variant else (booking.pk, event)
     if _outbox():
         # The outbox row commits (or rolls back) with the booking; the worker cannot see it
         # before the commit.
-        booking_mail.enqueue(booking.pk, event)
+        booking_mail.enqueue(*args)
     else:
-        transaction.on_commit(lambda: booking_mail.enqueue(booking.pk, event))
+        transaction.on_commit(lambda: booking_mail.enqueue(*args))
 
 
 # How often a mail the server refused is tried in all (`resend_failed_mail`).
@@ -76,17 +85,21 @@ MAX_ATTEMPTS = 5
 
 
 @task(backend="mail")
-def booking_mail(booking_id: int, event: str, attempt: int = 1) -> bool:
+def booking_mail(booking_id: int, event: str, variant: str = "", attempt: int = 1) -> bool:
     """The outbox task. A mail the server refuses fails the task, which the worker keeps with
     its error; `resend_failed_mail` (cron) queues it again, up to MAX_ATTEMPTS in all. From the
     outbox it claims its key in the ledger first (module docstring): a key already sent is
     skipped, and the task succeeds returning False."""
-    return send_booking_mail(booking_id, event, raise_errors=True, once=_outbox())
+    return send_booking_mail(booking_id, event, variant=variant, raise_errors=True, once=_outbox())
 
 
-def mail_key(booking_id: int, event: str) -> str:
-    """The mail's identity, the same for every attempt: one per booking and event."""
-    return f"booking-{booking_id}-{event}"
+def mail_key(booking_id: int, event: str, variant: str = "") -> str:
+    """The mail's identity, the same for every attempt: one per booking and event, and per
+    `variant` for the events that may happen to a booking more than once: a closure and its
+    restoring (the closure's id: a restored booking may be closed again), a new time (the
+    slot's `sequence`), a new meeting link (the link's fingerprint)."""
+    key = f"booking-{booking_id}-{event}"
+    return f"{key}-{variant}" if variant else key
 
 
 def key_headers(key: str) -> dict[str, str]:
@@ -219,8 +232,23 @@ def requeue_stalled_mail(*, now: dt.datetime) -> int:
     return requeued
 
 
+def _superseded(booking, event: str, variant: str) -> bool:
+    """Is this the mail of a change that has been changed again? Its successor, queued by
+    then, says the same (every mail shows the booking as it is now): send that one only."""
+    if event == "moved":
+        return variant != str(booking.slot.sequence)
+    if event == "link_changed":
+        return variant != link_fingerprint(meeting_url_for(booking))
+    return False
+
+
 def send_booking_mail(
-    booking_id: int, event: str, *, raise_errors: bool = False, once: bool = False
+    booking_id: int,
+    event: str,
+    *,
+    variant: str = "",
+    raise_errors: bool = False,
+    once: bool = False,
 ) -> bool:
     """Render and send one booking mail; True when the server accepted it. `once`: claim its
     key in the `SentMail` ledger first and skip a key already sent (module docstring)."""
@@ -242,27 +270,32 @@ def send_booking_mail(
         # The programme page is read on its own, and only the columns the mail shows: joined
         # above, Wagtail's many page columns make planning that query the mail's largest cost
         # (bench/HISTORY.md). A study space's slot has no programme: no query then.
-        only_shown = ProgramPage.objects.only("title", "place")
+        only_shown = ProgramPage.objects.only("title", "place", "kind", "meeting_url")
         prefetch_related_objects([booking], Prefetch("slot__program", queryset=only_shown))
         slot = booking.slot
+        if _superseded(booking, event, variant):
+            logger.info("%s mail for booking %s was superseded", event, booking_id)
+            return False
         # Japanese for everyone; people who chose English get the English text first.
         languages = ["en", "ja"] if participant.language == "en" else ["ja"]
         context = {
             "booking": booking,
             "slot": slot,
             "title": slot.owner.owner_title,
-            # As stored, not `owner_place`: the mail never said "Online" for online study.
-            "place": slot.owner.place,
             "event": event,
+            # Private: only for a confirmed booking of an online programme (meeting_links).
+            "meeting_url": meeting_url_for(booking),
             "site_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/"),
         }
         parts = []
         for language in languages:
             with translation.override(language):
+                # "Online" for online study, in the reader's language.
+                context["place"] = slot.owner.owner_place
                 parts.append(render_to_string("booking/email/booking.txt", context).strip())
         with translation.override(languages[0]):
             subject = str(SUBJECTS[event])
-        key = mail_key(booking_id, event)
+        key = mail_key(booking_id, event, variant)
         message = EmailMessage(
             settings.EMAIL_SUBJECT_PREFIX + subject,
             "\n\n----------\n\n".join(parts) + "\n",

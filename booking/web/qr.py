@@ -5,6 +5,18 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from booking.models import Booking
+
+
+def needs_check_in_code(booking: Booking) -> bool:
+    """A QR code is for the desk: only a confirmed place at a study space or an in-person
+    session. Someone on the waiting list has no place to check in to, and nobody checks in to
+    an online session."""
+    if booking.status != Booking.Status.CONFIRMED:
+        return False
+    program = booking.slot.program if booking.slot.program_id else None
+    return program is None or not program.is_online
+
 
 def check_in_url(code: str) -> str:
     """What a booking's QR code holds: its check-in page in the staff admin. A staff device

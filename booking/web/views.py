@@ -30,6 +30,9 @@ from . import calendar_files, qr
 from .forms import ProfileForm
 from .week import build_week, cache_seconds, parse_week
 
+# The session key under which `book_slot` leaves the code of the booking it just made.
+JUST_BOOKED = "booking:just-booked"
+
 
 def safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -134,6 +137,8 @@ def book_slot(request, slot_id):
         )
     else:
         messages.success(request, _("Booked. See you there!"))
+    # My bookings shows it first, highlighted, once.
+    request.session[JUST_BOOKED] = booking.code
     return redirect("my_bookings")
 
 
@@ -170,15 +175,19 @@ def my_bookings(request):
     participant = mine.participant_for(request.user)
     if participant is None:
         return redirect(f"{reverse('complete_profile')}?{urlencode({'next': request.path})}")
+    just_booked = request.session.pop(JUST_BOOKED, None)
     upcoming, past = [], []
     for booking in mine.my_bookings(participant, now=timezone.now()):
         booking.can_cancel = booking.is_active and not booking.slot_state.started
-        booking.meeting_url = meeting_url_for(booking)
         if booking.is_active and not booking.slot_state.ended:
-            booking.qr_svg = qr.inline_svg(qr.check_in_url(booking.code))
+            if qr.needs_check_in_code(booking):
+                booking.qr_svg = qr.inline_svg(qr.check_in_url(booking.code))
+            booking.just_booked = booking.code == just_booked
             upcoming.append(booking)
         else:
             past.append(booking)
+    # The booking just made first, the others soonest first.
+    upcoming.sort(key=lambda booking: not booking.just_booked)
     past.reverse()
     feed_url = request.build_absolute_uri(reverse("booking_feed", args=[participant.feed_token]))
     return render(
@@ -203,14 +212,6 @@ def renew_feed(request):
         ),
     )
     return redirect(f"{reverse('my_bookings')}#feed-heading")
-
-
-def meeting_url_for(booking: Booking) -> str:
-    """The online-study link: only for a confirmed booking of an online programme."""
-    program = booking.slot.program
-    if booking.status != Booking.Status.CONFIRMED or program is None or not program.is_online:
-        return ""
-    return program.meeting_url
 
 
 @login_required
@@ -240,12 +241,14 @@ def ics_response(body: bytes, filename: str) -> HttpResponse:
 @login_required
 def booking_ics(request, code):
     booking = own_booking_or_404(request, code)
-    return ics_response(calendar_files.booking_calendar([booking]), f"manabiba-{booking.code}.ics")
+    body = calendar_files.booking_calendar([booking], with_links=True)
+    return ics_response(body, f"manabiba-{booking.code}.ics")
 
 
 def booking_feed(request, token):
     """A private feed of one's own bookings for calendar apps, which cannot log in: the
-    unguessable token in the URL is the key. No names and no meeting links in it."""
+    unguessable token in the URL is the key. No names and no meeting links in it
+    (booking.services.meeting_links says why)."""
     participant = get_object_or_404(Participant, feed_token=token)
     since = timezone.now() - dt.timedelta(days=90)
     bookings = (

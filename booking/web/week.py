@@ -73,6 +73,7 @@ def build_week(
             now=now,
             confirmed=slot.confirmed,
             advance_days=owner.advance_days,
+            join_until_minutes_before_end=owner.join_until_minutes_before_end,
             booked_by_me=mine.get(slot.pk),
         )
         days[(local_date(slot.start) - monday).days].slots.append(state)
@@ -81,9 +82,15 @@ def build_week(
 
 def cache_seconds(days: list[DayView], *, now: dt.datetime, longest: int = 600) -> int:
     """How long a rendered week stays true without any booking change: until the next slot
-    starts (it shows as past from then) or the next local midnight (booking opens for another
-    day)."""
+    starts, stops taking bookings or ends (each changes what it shows), or the next local
+    midnight (booking opens for another day)."""
     tomorrow = start_of_day(local_date(now) + dt.timedelta(days=1))
-    moments = [tomorrow] + [v.slot.start for d in days for v in d.slots if v.slot.start > now]
+    moments = [tomorrow] + [
+        moment
+        for d in days
+        for v in d.slots
+        for moment in (v.slot.start, v.closes_at, v.slot.end)
+        if moment > now
+    ]
     seconds = int((min(moments) - now).total_seconds())
     return max(1, min(longest, seconds))

@@ -57,7 +57,8 @@ def test_every_refusal_is_a_409_with_its_code(student, client_of):
     close(space, first_day=soon(3).date(), last_day=soon(3).date(), reason="x", now=timezone.now())
     assert_error(post_booking(client_of, {"slot_id": closed.pk}), 409, "closed")
 
-    started = make_slot(space, start=timezone.now() - dt.timedelta(minutes=5))
+    # Started, and its last half hour (the space's cut-off): no joining any more.
+    started = make_slot(space, start=timezone.now() - dt.timedelta(minutes=5), minutes=30)
     assert_error(post_booking(client_of, {"slot_id": started.pk}), 409, "too_late")
 
     far = make_slot(space, start=soon(20))
@@ -182,7 +183,8 @@ def test_my_bookings_are_mine_only_with_positions(student, client_of):
     assert theirs.pk not in {i["id"] for i in items}
     waiting = items[0]
     assert set(waiting) == {
-        "id", "slot_id", "status", "code", "start", "end", "title", "kind", "waitlist_position"
+        "id", "slot_id", "status", "code", "start", "end", "title", "kind", "waitlist_position",
+        "meeting_url",
     }  # fmt: skip
     assert waiting["status"] == "waitlisted" and waiting["waitlist_position"] == 1
     assert items[1]["waitlist_position"] is None and items[1]["code"] == confirmed.code

@@ -33,7 +33,7 @@ def test_slots_shape_times_and_statuses(client):
     full = make_slot(space, start=soon(2), capacity=1)
     closed = make_slot(space, start=soon(3))
     over = make_slot(space, start=soon(4), capacity=2)
-    past = make_slot(space, start=timezone.now() - dt.timedelta(hours=1))
+    past = make_slot(space, start=timezone.now() - dt.timedelta(hours=1), minutes=60)
     now = timezone.now()
     book(open_slot.pk, make_participant(), now=now)
     book(full.pk, make_participant(), now=now)

@@ -218,4 +218,7 @@ def test_generate_slots_is_idempotent_and_covers_spaces_and_programmes():
     first = generate_slots(now=NOW)
     again = generate_slots(now=NOW)
     assert first["created"] > 0
-    assert again == {"created": 0, "deleted": 0, "cancelled": 0, "updated": 0}
+    assert not any(again.values()) and again.affected == []
+    assert set(again) == {"created", "updated", "deleted", "cancelled", "moved", "told"} | {
+        "unreachable"
+    }

@@ -76,3 +76,67 @@ def test_two_syncs_racing_both_finish_without_duplicates(on_postgres, monkeypatc
     slots = Slot.objects.filter(space=space)
     assert slots.count() == expected
     assert not slots.values("start").annotate(n=Count("id")).filter(n__gt=1).exists()
+
+
+def test_a_booking_made_while_the_sync_waits_for_its_slot_is_moved_with_a_mail(on_postgres):
+    """New hours shorten a time that someone is booking right now: the sync waits for the
+    slot's lock, then counts the bookings by a statement of its own, so the new booking is moved
+    with a mail, not silently (one statement would count from before its wait)."""
+    from django.core import mail
+    from django.db import transaction
+
+    from booking.models import Booking
+    from booking.services import book
+    from tests.booking.factories import make_participant
+
+    space = make_space(capacity=8)
+    hours = OpeningHours.objects.create(
+        space=space, weekdays=[0, 1, 2, 3, 4, 5, 6], opens=dt.time(16), closes=dt.time(19),
+        valid_from=NOW.date(),
+    )  # fmt: skip
+    apply_opening_hours(space, now=NOW)
+    slot = Slot.objects.filter(space=space).earliest("start")
+    person = make_participant()
+    locked, release = threading.Event(), threading.Event()
+    results, errors = {}, []
+
+    def booking_in_progress():
+        try:
+            with transaction.atomic():
+                results["booking"] = book(slot.pk, person, now=NOW)
+                locked.set()
+                release.wait(timeout=30)
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def new_hours():
+        try:
+            hours.closes = dt.time(18)
+            hours.save()
+            results["changes"] = apply_opening_hours(space, now=NOW)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    mail.outbox.clear()
+    booker = threading.Thread(target=booking_in_progress)
+    booker.start()
+    assert locked.wait(timeout=30)
+    syncer = threading.Thread(target=new_hours)
+    syncer.start()
+    syncer.join(timeout=0.5)  # it waits for the slot's lock (within the lock timeout)
+    assert syncer.is_alive()
+    release.set()
+    for thread in (booker, syncer):
+        thread.join(timeout=60)
+    assert errors == []
+
+    changes = results["changes"]
+    assert (changes["moved"], changes["told"]) == (1, 1)
+    booking = Booking.objects.select_related("slot").get(pk=results["booking"].pk)
+    assert booking.status == "confirmed" and booking.slot.sequence == 1
+    subjects = [(m.to, m.subject) for m in mail.outbox]
+    assert [to for to, _ in subjects] == [[person.email], [person.email]]  # booked, then moved

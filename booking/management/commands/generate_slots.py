@@ -30,5 +30,6 @@ class Command(SingleInstanceCommand, BaseCommand):
         counts = generate_slots(now=timezone.now(), horizon_days=days)
         self.stdout.write(
             "Slots: {created} created, {updated} updated, {deleted} deleted, "
-            "{cancelled} cancelled.".format(**counts)
+            "{cancelled} cancelled, {moved} moved; {told} mails to the people booked, "
+            "{unreachable} without an address.".format(**counts)
         )

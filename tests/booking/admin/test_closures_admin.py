@@ -30,8 +30,11 @@ def space(db):
     return make_space(hours=[(EVERY_DAY, dt.time(16), dt.time(19))])
 
 
-def close_form(*, space="", program="", first_day, last_day, reason="設備点検のため", alt=""):
-    return {
+def close_form(
+    *, space="", program="", first_day, last_day, reason="設備点検のため", alt="", confirm=True
+):
+    """The closure form's data; `confirm`: as posted from the preview's confirm button."""
+    data = {
         "space": str(space.pk) if space else "",
         "program": str(program.pk) if program else "",
         "first_day": first_day.isoformat(),
@@ -39,6 +42,7 @@ def close_form(*, space="", program="", first_day, last_day, reason="設備点�
         "reason": reason,
         "online_alternative": alt,
     }
+    return {**data, "confirm": "1"} if confirm else data
 
 
 def test_closing_a_space_cancels_and_tells_the_booked_people(
@@ -79,7 +83,10 @@ def test_closing_a_space_cancels_and_tells_the_booked_people(
     assert Slot.objects.filter(closure=closure).count() == 3
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.contact_email for p in people)
     assert all("設備点検のため" in m.body and "オンライン自習室" in m.body for m in mail.outbox)
-    assert any("2 bookings were cancelled" in text for text in messages_of(response))
+    assert any(
+        "2 bookings were cancelled." in text and "Mails to the people booked: 2." in text
+        for text in messages_of(response)
+    ), messages_of(response)
 
 
 def test_closing_a_programme(staff_client):
@@ -230,3 +237,76 @@ def test_a_busy_closure_or_reopening_is_a_message_not_an_error_page(
     assert any("try again in a few seconds" in text for text in messages_of(response))
     closure.refresh_from_db()
     assert closure.reopened_at is None
+
+
+def test_closing_shows_what_it_would_do_first_and_changes_nothing(staff_client, space):
+    now = timezone.now()
+    slots = list(Slot.objects.filter(space=space, start__gt=now).order_by("start")[:2])
+    booked = [book(slots[0].pk, make_participant(), now=now) for _ in range(2)]
+    booked.append(book(slots[1].pk, booked[0].participant, now=now))
+    first_day = timezone.localtime(slots[0].start).date()
+    last_day = timezone.localtime(slots[1].start).date()
+    data = close_form(space=space, first_day=first_day, last_day=last_day, confirm=False)
+
+    preview = staff_client.post(ADD_URL, data)
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    assert "2 times will close." in html and "3 bookings will be cancelled" in html
+    assert "(2 people)." in html and "3 mails" in html
+    assert 'name="confirm" value="1"' in html and "設備点検のため" in html
+    assert not Closure.objects.exists()
+    assert all(Booking.objects.get(pk=b.pk).status == "confirmed" for b in booked)
+
+    back = staff_client.post(ADD_URL, {**data, "back": "1"})
+    assert back.status_code == 200 and not Closure.objects.exists()
+    assert 'value="設備点検のため"' in back.content.decode()  # the form, as typed
+
+
+def test_reopening_can_give_the_bookings_back_and_says_how_many(
+    staff_client, space, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    slot = Slot.objects.filter(space=space, start__gt=now).order_by("start").first()
+    people = [make_participant() for _ in range(3)]
+    for person in people:
+        book(slot.pk, person, now=now)
+    day = timezone.localtime(slot.start).date()
+    staff_client.post(ADD_URL, close_form(space=space, first_day=day, last_day=day))
+    closure = Closure.objects.get()
+    Slot.objects.filter(pk=slot.pk).update(capacity=2)
+    reopen_url = reverse("booking_closure:reopen", args=[closure.pk])
+
+    offer = staff_client.get(reopen_url).content.decode()
+    assert "The closure cancelled 3 bookings on them." in offer
+    assert "2 can be given back" in offer and "1 cannot (no place left)" in offer
+    assert 'name="restore" value="1"' in offer and 'name="restore" value="0"' in offer
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(reopen_url, {"restore": "1"}, follow=True)
+    assert len(mail.outbox) == 2
+    assert [m.to[0] for m in mail.outbox] == [p.contact_email for p in people[:2]]
+    [text] = [t for t in messages_of(response) if "open again" in t]
+    assert "2 bookings cancelled by the closure were given back." in text
+    assert "Mails to the people booked: 2." in text
+    assert "1 booking could not be given back (no place left) and stays cancelled." in text
+
+
+def test_reopening_and_keeping_them_cancelled_says_so(staff_client, space):
+    now = timezone.now()
+    slot = Slot.objects.filter(space=space, start__gt=now).order_by("start").first()
+    booking = book(slot.pk, make_participant(), now=now)
+    day = timezone.localtime(slot.start).date()
+    staff_client.post(ADD_URL, close_form(space=space, first_day=day, last_day=day))
+    closure = Closure.objects.get()
+    mail.outbox.clear()
+    response = staff_client.post(
+        reverse("booking_closure:reopen", args=[closure.pk]), {"restore": "0"}, follow=True
+    )
+    assert mail.outbox == []
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED_BY_CLOSURE
+    assert any(
+        "1 booking cancelled by the closure stays cancelled; its participant may book again." in t
+        for t in messages_of(response)
+    )

@@ -91,3 +91,60 @@ def test_past_sessions_are_kept_when_the_schedule_changes():
     program.schedule = weekly_rule(recurrence.MO)
     program.save_revision().publish()
     assert Slot.objects.filter(pk=past.pk).exists()
+
+
+def test_publishing_in_the_editor_says_exactly_what_happened_to_the_bookings(
+    client, django_capture_on_commit_callbacks
+):
+    """A session taken out and sessions made longer, on an online programme whose link also
+    changed: the publish message counts each, and the mails are those counted."""
+    from django.contrib.messages import get_messages
+    from django.urls import reverse
+    from wagtail.test.utils.form_data import querydict_from_html
+
+    from tests.factories import make_user
+
+    program = make_program(
+        make_program_index(),
+        kind="online",
+        place="",
+        meeting_url="https://meet.example.org/old-room",
+        schedule=weekly_rule(recurrence.SA),
+        duration_minutes=90,
+    )
+    now = timezone.now()
+    first, second = Slot.objects.filter(program=program, start__gt=now).order_by("start")[:2]
+    kept = [book(first.pk, make_participant(), now=now) for _ in range(2)]
+    gone = book(second.pk, make_participant(), now=now)
+    client.force_login(make_user(is_superuser=True, admin_language="en"))
+    edit_url = reverse("wagtailadmin_pages:edit", args=[program.pk])
+    data = querydict_from_html(client.get(edit_url).content.decode(), form_id="page-edit-form")
+    skipped = second.start.astimezone(local_zone()).strftime("%Y%m%dT000000")
+    changes = {
+        "body-count": "0",
+        "booking_required": "on",
+        "duration_minutes": "120",
+        "schedule": f"RRULE:FREQ=WEEKLY;BYDAY=SA\nEXDATE:{skipped}",
+        "meeting_url": "https://meet.example.org/new-room",
+        "action-publish": "action-publish",
+    }
+    for key, value in changes.items():
+        data[key] = value  # replaces (QueryDict.update would add a second value)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(edit_url, data, follow=True)
+    assert response.status_code == 200
+
+    gone.refresh_from_db()
+    assert gone.status == Booking.Status.CANCELLED_BY_SCHEDULE
+    assert all(Booking.objects.get(pk=b.pk).status == "confirmed" for b in kept)
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    [text] = [t for t in texts if t.startswith("Sessions:")]
+    assert "1 booked time keeps its bookings at its new time." in text
+    assert "1 booked time no longer takes place: its bookings were cancelled." in text
+    assert "Mails to the people booked: 3." in text
+    assert "The new meeting link was sent to 2 bookings." in text
+    # 2 "moved" + 1 "rescheduled" + 2 "link_changed": exactly what the message counts.
+    assert len(mail.outbox) == 5
+    to_gone = [m for m in mail.outbox if m.to == [gone.participant.email]]
+    assert len(to_gone) == 1 and "new-room" not in to_gone[0].body

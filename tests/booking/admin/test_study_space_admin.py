@@ -37,6 +37,7 @@ def space_form(hours, *, initial=0, **fields):
         "slot_minutes": "0",
         "advance_days": "14",
         "max_future_bookings": "5",
+        "join_until_minutes_before_end": "30",
         **fields,
         "opening_hours": inline_formset(hours, initial=initial),
     }
@@ -125,12 +126,14 @@ def test_editing_hours_replaces_free_slots_and_cancels_booked_ones(
     )
     mail.outbox.clear()
 
+    data = space_form([hours_form(EVERY_DAY, "17:00", "20:00", id=str(hours.pk))], initial=1)
+    preview = staff_client.post(edit_url(space), data)
+    assert preview.status_code == 200 and "1 booking" in preview.content.decode()
+    booked_slot.refresh_from_db()
+    assert booked_slot.status == Slot.Status.OPEN  # the preview changed nothing
+
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.post(
-            edit_url(space),
-            space_form([hours_form(EVERY_DAY, "17:00", "20:00", id=str(hours.pk))], initial=1),
-            follow=True,
-        )
+        response = staff_client.post(edit_url(space), {**data, "confirm": "1"}, follow=True)
     assert response.status_code == 200
 
     booked_slot.refresh_from_db()
@@ -143,4 +146,79 @@ def test_editing_hours_replaces_free_slots_and_cancels_booked_ones(
     assert [m.to for m in mail.outbox] == [[participant.contact_email]]
     assert "日程が変わって" in mail.outbox[0].body and "16:00" in mail.outbox[0].body
     texts = [str(m) for m in get_messages(response.wsgi_request)]
-    assert any("1 booked slots cancelled" in text for text in texts), texts
+    assert any(
+        "1 booked time no longer takes place" in text and "Mails to the people booked: 1." in text
+        for text in texts
+    ), texts
+
+
+def test_shortening_the_hours_previews_the_booked_times_then_tells_exactly_who(
+    staff_client, django_capture_on_commit_callbacks
+):
+    """The first week in Masuda: weekday hours 16:00–19:00 shortened to 18:00 with bookings."""
+    staff_client.post(ADD_URL, space_form([hours_form(EVERY_DAY, "16:00", "19:00")]))
+    space = StudySpace.objects.get(slug="study-space")
+    hours = space.opening_hours.get()
+    now = timezone.now()
+    booked_slots = list(Slot.objects.filter(space=space, start__gt=now).order_by("start")[:2])
+    people = [make_participant() for _ in range(3)] + [make_participant(contact_email="")]
+    for person in people[:2]:
+        book(booked_slots[0].pk, person, now=now)
+    for person in people[2:]:
+        book(booked_slots[1].pk, person, now=now)
+    data = space_form([hours_form(EVERY_DAY, "16:00", "18:00", id=str(hours.pk))], initial=1)
+    mail.outbox.clear()
+
+    preview = staff_client.post(edit_url(space), data)
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    assert "2 booked times change" in html and "with 4 bookings." in html
+    assert "3 mails" in html and "1 booking has no mail address" in html
+    assert html.count("Kept, now 16:00–18:00") == 2
+    assert all(s.end == Slot.objects.get(pk=s.pk).end for s in booked_slots)  # unchanged
+    hours.refresh_from_db()
+    assert hours.closes == dt.time(19)
+    back = staff_client.post(edit_url(space), {**data, "back": "1"})
+    assert back.status_code == 200 and 'value="18:00"' in back.content.decode()  # as typed
+    hours.refresh_from_db()
+    assert hours.closes == dt.time(19) and mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(edit_url(space), {**data, "confirm": "1"}, follow=True)
+    assert response.status_code == 200
+    hours.refresh_from_db()
+    assert hours.closes == dt.time(18)
+    assert len(mail.outbox) == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.contact_email for p in people[:3])
+    assert all("16:00–18:00" in m.body for m in mail.outbox)
+    for slot in booked_slots:
+        slot.refresh_from_db()
+        assert slot.end.astimezone(local_zone()).time() == dt.time(18)
+    assert Booking.objects.filter(status="confirmed").count() == 4  # nobody lost a place
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    [text] = [t for t in texts if t.startswith("Opening hours applied")]
+    assert "2 booked times keep their bookings at their new times." in text
+    assert "Mails to the people booked: 3." in text
+    assert "1 booking has no mail address: please tell that person yourself." in text
+
+
+def test_a_change_that_touches_no_booking_saves_at_once(staff_client):
+    staff_client.post(ADD_URL, space_form([hours_form(EVERY_DAY, "16:00", "19:00")]))
+    space = StudySpace.objects.get(slug="study-space")
+    hours = space.opening_hours.get()
+    data = space_form([hours_form(EVERY_DAY, "16:00", "18:00", id=str(hours.pk))], initial=1)
+    response = staff_client.post(edit_url(space), data, follow=True)
+    assert response.status_code == 200
+    hours.refresh_from_db()
+    assert hours.closes == dt.time(18)
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("No booked time was changed." in t for t in texts), texts
+
+
+def test_the_cut_off_for_joining_is_edited_with_the_space(staff_client):
+    assert 'name="join_until_minutes_before_end"' in staff_client.get(ADD_URL).content.decode()
+    staff_client.post(
+        ADD_URL,
+        space_form([hours_form(EVERY_DAY, "16:00", "19:00")], join_until_minutes_before_end="45"),
+    )
+    assert StudySpace.objects.get(slug="study-space").join_until_minutes_before_end == 45

@@ -100,12 +100,22 @@ def test_meeting_link_only_on_my_bookings_for_a_confirmed_online_booking(english
     assert MEETING not in served(english, online.url)
     week = served(english, f"/programs/{online.pk}/sessions/?week={week_of(slot.start)}")
     assert MEETING not in week
-    ics = served(english, f"/my/bookings/{confirmed.code}.ics")
-    assert "BEGIN:VEVENT" in ics and MEETING not in ics
+    # The calendar file of one's own confirmed booking carries the link (URL and DESCRIPTION).
+    [event] = Calendar.from_ical(served(english, f"/my/bookings/{confirmed.code}.ics")).walk(
+        "VEVENT"
+    )
+    assert str(event["url"]) == MEETING and MEETING in str(event["description"])
+    assert str(event["location"]) == "Online"
+    # The private feed never does (booking.services.meeting_links).
+    feed = served(english, f"/my/feed/{confirmed_student.participant.feed_token}.ics")
+    assert "BEGIN:VEVENT" in feed and MEETING not in feed and "meet.example.org" not in feed
 
     english.force_login(waiting_student)
     waiting_page = served(english, "/my/")
     assert "booking--waitlisted" in waiting_page and MEETING not in waiting_page
+    [waiting] = Booking.objects.filter(participant=waiting_student.participant)
+    [event] = Calendar.from_ical(served(english, f"/my/bookings/{waiting.code}.ics")).walk("VEVENT")
+    assert "url" not in event and MEETING not in str(event["description"])
 
     cancel(confirmed, now=timezone.now())
     english.force_login(confirmed_student)
