@@ -24,7 +24,14 @@ class CommitteeMeeting(models.Model):
         verbose_name = _("committee meeting")
         verbose_name_plural = _("committee meetings")
         ordering = ["-held_on"]
-        permissions = [("minute_meetings", _("Write the committee's agenda and minutes"))]
+        # The committee's and the coordinators' permissions live here, not on Case: Wagtail's
+        # site history shows a model's audit entries to anyone with a permission on the model,
+        # and a meeting's entries name no one.
+        permissions = [
+            ("minute_meetings", _("Write the committee's agenda and minutes")),
+            ("review_cases", _("Review cases by code and status (committee)")),
+            ("view_outreach_report", _("See the outreach figures")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.held_on:%Y-%m-%d}"

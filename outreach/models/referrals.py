@@ -26,6 +26,10 @@ class Liaison(models.Model):
     class Meta:
         verbose_name = _("school liaison")
         verbose_name_plural = _("school liaisons")
+        # On Liaison, not Referral: Wagtail's site history shows a model's audit entries to
+        # anyone holding any permission on that model, and a liaison must not read other
+        # schools' referrals there (migration 0004 moved it, with its group grants).
+        permissions = [("refer_students", _("Refer students of one's school"))]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.school})"
@@ -79,7 +83,6 @@ class Referral(models.Model):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         ordering = ["-referred_at"]
-        permissions = [("refer_students", _("Refer students of one's school"))]
 
     def __str__(self) -> str:
         return self.code

@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.time import fiscal_year_of, local_date, month_key
 
@@ -66,10 +67,12 @@ class ConsultationRequest(models.Model):
         SCHOOL = "school", _("Through a school")
 
     class Status(models.TextChoices):
-        NEW = "new", _("New")
+        # Not the plain "New", which Wagtail's add screens use (新規作成: ...).
+        NEW = "new", pgettext_lazy("consultation request", "New")
         CONTACTED = "contacted", _("Contacted")
         ONGOING = "ongoing", _("Ongoing")
-        CLOSED = "closed", _("Closed")
+        # Not the plain "Closed", which the site translates as a suspended slot (休止).
+        CLOSED = "closed", pgettext_lazy("consultation request", "Closed")
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     received_at = models.DateTimeField(_("received"))
@@ -88,6 +91,10 @@ class ConsultationRequest(models.Model):
     )
     channel = models.CharField(
         _("channel"), max_length=8, choices=Channel.choices, default=Channel.FORM
+    )
+    # The site's language when the request was written: mail to the writer speaks it.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="ja"
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.NEW
@@ -155,3 +162,18 @@ class RequestMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request.code} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class RequestMail(models.Model):
+    """The ledger that keeps a consultation mail from going out twice: one row per mail key
+    (a request's confirmation, or one staff reply), claimed before the mail goes to the server
+    (`claimed_at`) and marked `sent_at` once the server accepted it
+    (`outreach.services.requests_mail`). The key names no one."""
+
+    key = models.CharField(max_length=64, unique=True)
+    request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="+")
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key} {'sent' if self.sent_at else 'sending'}"

@@ -253,7 +253,7 @@ def test_coordinators_read_small_cells_as_less_than_three_and_leads_exact(client
     client.force_login(make_user("coordinator-ja", groups=["Coordinators"], admin_language="ja"))
     html = client.get(reverse("outreach_figures"), {"fiscal_year": "2026"}).content.decode()
     masuda = html.split(f'data-key="{year["masuda"].pk}">', 1)[1].split("</tr>", 1)[0]
-    assert 'data-figure="count">秘匿<' in masuda
+    assert 'data-figure="count">非公表<' in masuda
     assert 'data-figure="accepted">3未満<' in masuda
 
     client.force_login(make_role_user("outreach-lead"))
