@@ -8,14 +8,19 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from booking.api import api
 from cms import views
+from cms.accounts.views import admin_login
 
 urlpatterns = [
+    # Before Wagtail's own: one login for everyone (cms/accounts/views.py).
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", views.search, name="search"),
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("booking.web.urls")),
+    # 「相談する」: consultation requests without an account, and the writer's private page.
+    path("soudan/", include("outreach.web.urls")),
     # No CSRF token for the language switch: it only sets the visitor's own language cookie (a
     # forged switch harms nobody, and `next` is checked against the host), and a per-visitor
     # token in the header would make every public page uncacheable (cms/page_cache.py).
@@ -34,3 +39,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# 404 and 403 are Django's own views with templates/404.html and 403.html; a server error gets
+# a page that needs no database (cms/errors.py).
+handler500 = "cms.errors.server_error"

@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -58,6 +61,8 @@ TASKS = {
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, cached pages included (below).
+    "cms.csp.SiteCSPMiddleware",
     # Before anything that reads the host, the session or the body: every response gets a
     # request id (core/logging.py), the health check answers a load balancer on plain HTTP from
     # any address (cms/health.py), and control characters get 400 (cms/bad_input.py).
@@ -76,9 +81,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # The admin's own rules: second factor, idle timeout, no students (cms/accounts/).
+    "cms.accounts.middleware.StaffSessionMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
+# A stale form (a booking tab left open, a login elsewhere since) gets a page that says so and
+# links back, in the visitor's language (cms/errors.py).
+CSRF_FAILURE_VIEW = "cms.errors.csrf_failure"
 WSGI_APPLICATION = "cms.wsgi.application"
 
 TEMPLATES = [
@@ -148,7 +158,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Japanese first; English through the language switch (a cookie set by Django's set_language).
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: the project's own strings (`make messages`). vendor_locale/: translations of libraries
+# that ship none in Japanese (django-recurrence's widget scripts), which makemessages never
+# rewrites; compilemessages compiles both.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "vendor_locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
@@ -162,6 +175,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+
+# The youth support centre's phone number, on the 「相談する」 pages and their mails.
+OUTREACH_CENTRE_PHONE = os.environ.get("OUTREACH_CENTRE_PHONE", "").strip()
 
 
 # Media (uploaded images, their renditions, documents): local disk by default. With two app
@@ -192,6 +208,41 @@ if _env("AWS_STORAGE_BUCKET_NAME"):
 else:
     MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 
+
+def _origin(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/')[0]}"
+
+
+# Where uploaded images are served from, for the Content-Security-Policy below.
+MEDIA_ORIGINS = []
+if _env("AWS_STORAGE_BUCKET_NAME"):
+    if _env("AWS_S3_CUSTOM_DOMAIN"):
+        MEDIA_ORIGINS = [f"https://{_env('AWS_S3_CUSTOM_DOMAIN')}"]
+    elif _env("AWS_S3_ENDPOINT_URL"):
+        MEDIA_ORIGINS = [_origin(_env("AWS_S3_ENDPOINT_URL"))]
+    else:
+        MEDIA_ORIGINS = ["https://*.amazonaws.com"]
+
+# Content-Security-Policy (django-csp): everything from this site only, no inline script, no
+# plugin, no framing by other sites. The site's own templates have no inline script or style.
+# Wagtail's admin widgets write inline scripts: under /admin/ only, cms/csp.py allows them.
+# data: images are QR codes (the second-factor set-up); blob: images are previews of images
+# being uploaded in the admin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:", *MEDIA_ORIGINS],
+        "media-src": [SELF, *MEDIA_ORIGINS],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+
 STORAGES = {
     "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -217,23 +268,59 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
-# Students sign in through django-allauth at /accounts/; staff keep Wagtail's /admin/login/
-# (Wagtail uses its own WAGTAILADMIN_LOGIN_URL, not LOGIN_URL).
+# One login for everyone: django-allauth at /accounts/. Wagtail's /admin/login/ leads there
+# (cms/accounts/views.py), so staff too go through e-mail verification, the rate limits and the
+# second factor. docs/accounts.md explains the numbers below.
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "my_bookings"
+WAGTAILADMIN_LOGIN_URL = "account_login"
+# Staff reset a forgotten password through allauth's form (rate-limited, no enumeration).
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+ACCOUNT_ADAPTER = "cms.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# Students sign in with their e-mail address; existing usernames still work. Sign-up asks no
+# username: a form that says "this username is taken" tells anyone which usernames exist
+# (allauth's ACCOUNT_PREVENT_ENUMERATION covers addresses only). allauth makes one up.
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[学び場] "
 # The sign-up form also asks the minimum participant profile and creates the Participant.
 ACCOUNT_SIGNUP_FORM_CLASS = "booking.web.forms.SignupProfileForm"
+
+# How many proxies in front of the app add themselves to X-Forwarded-For (nginx: 1). 0 (the
+# default) trusts no header and uses the connecting address; only the rightmost hops, the ones
+# our own proxies wrote, are ever believed. allauth's rate limits key on the client it gives.
+_proxies = os.environ.get("TRUSTED_PROXY_COUNT", "").strip() or "0"
+if not _proxies.isdigit():
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be a whole number, 0 or more.")
+TRUSTED_PROXY_COUNT = int(_proxies)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Per client (an address; an IPv6 /64), and per client and account for failed logins: a
+# stranger's wrong passwords never lock a student out from another client, and a school's
+# shared address lets a whole class sign in at once (docs/accounts.md).
+ACCOUNT_RATE_LIMITS = {
+    "login": "60/m/ip",
+    "login_failed": "20/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+}
+
+# The second factor: an authenticator app (TOTP) and recovery codes. Required before the admin
+# opens for whoever can see personal data (cms/accounts/middleware.py), optional for others.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Manabiba"
+STAFF_MFA_REQUIRED = True
+# Sessions with admin access end after this many seconds without a request; students' last
+# SESSION_COOKIE_AGE (two weeks).
+STAFF_IDLE_TIMEOUT = 30 * 60
 
 EMAIL_SUBJECT_PREFIX = "[学び場] "
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "manabiba@localhost")

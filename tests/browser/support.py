@@ -30,6 +30,16 @@ def save_screenshot(page, name: str) -> Path:
     return path
 
 
+def log_in_to_admin(page, base_url: str, username: str, password: str) -> None:
+    """Staff sign in where everyone does: the admin's login address leads to allauth's form."""
+    page.goto(base_url + "/admin/login/")
+    page.wait_for_url(f"{base_url}/accounts/login/?next=%2Fadmin%2F")
+    page.locator("input[name=login]").fill(username)
+    page.locator("input[name=password]").fill(password)
+    page.locator("form.account-form button[type=submit]").click()
+    page.wait_for_url(base_url + "/admin/")
+
+
 class BrowserWatch:
     """JavaScript errors and requests seen by one Playwright page."""
 

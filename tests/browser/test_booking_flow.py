@@ -27,7 +27,6 @@ PASSWORD = "takatsu-gawa-2026"
 def sign_up(page, base):
     page.goto(base + "/accounts/signup/")
     page.locator("input[name=email]").fill("hana@example.org")
-    page.locator("input[name=username]").fill("hana")
     page.locator("input[name=nickname]").fill("はな")
     page.locator("select[name=school]").select_option("")
     page.locator("input[name=birth_year]").fill("2009")
@@ -87,6 +86,8 @@ def test_sign_up_book_cancel_and_the_waiting_list_moves_up(page, browser, live_s
     page.wait_for_url(base + "/my/")
     card = page.locator(".booking--confirmed")
     assert card.count() == 1
+    # The booking just made comes first, marked.
+    assert "booking--just-booked" in page.locator(".bookings .booking").first.get_attribute("class")
     booking = Booking.objects.get(participant__user__username="hana")
     assert booking.status == Booking.Status.CONFIRMED
     assert card.locator(".code").inner_text() == booking.code
@@ -117,8 +118,13 @@ def test_sign_up_book_cancel_and_the_waiting_list_moves_up(page, browser, live_s
 
     # The first student cancels; the waiting student is promoted and told.
     page.reload()
+    # Cancelling asks once: the first tap opens the question, the second confirms.
+    cancel_box = page.locator(f"#booking-{booking.code} details.booking__cancel")
+    confirm = cancel_box.locator("form button[type=submit]")
+    assert not confirm.is_visible()
+    cancel_box.locator("summary").tap()
     with page.expect_navigation(url=base + "/my/"):
-        page.locator(f"#booking-{booking.code} form.booking__cancel button").tap()
+        confirm.tap()
     assert page.locator(".booking--confirmed").count() == 0
     assert page.locator(f"#booking-{booking.code}.booking--cancelled").count() == 1
 

@@ -13,8 +13,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from programs.models import ProgramPage
-from tests.browser.support import save_screenshot
-from tests.factories import make_program_index
+from tests.browser.support import log_in_to_admin, save_screenshot
+from tests.factories import make_program_index, verify_address
 
 pytestmark = [
     pytest.mark.browser,
@@ -50,17 +50,16 @@ def wait_for_autosave(page, quiet_ms=1500):
 def make_moderator():
     """A member of Wagtail's "Moderators" group, which may publish pages. (A member of our
     "Editors" group would only submit the page for moderation.)"""
-    user = get_user_model().objects.create_user("moderator", password=PASSWORD)
+    user = get_user_model().objects.create_user(
+        "moderator", email="moderator@example.org", password=PASSWORD
+    )
     user.groups.add(Group.objects.get(name="Moderators"))
+    verify_address(user)
     return user
 
 
 def log_in(page, base_url, username):
-    page.goto(base_url + "/admin/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url(base_url + "/admin/")
+    log_in_to_admin(page, base_url, username, PASSWORD)
 
 
 @pytest.mark.browser_context_args(locale="ja-JP", timezone_id="Asia/Tokyo")

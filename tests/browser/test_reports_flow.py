@@ -18,7 +18,7 @@ from attendance.reports.views import DIMENSION_LABELS
 from attendance.services.reports import current_fiscal_year
 from booking.models import Booking, Participant, Slot, StudySpace
 from core.time import local_date, start_of_day
-from tests.browser.support import BrowserWatch, save_screenshot
+from tests.browser.support import BrowserWatch, log_in_to_admin, save_screenshot
 from tests.factories import make_user
 
 pytestmark = [
@@ -40,11 +40,7 @@ NICKNAMES = ("ゆうき", "みなみ", "あおい")
 
 
 def log_in(page, base_url, username):
-    page.goto(base_url + "/admin/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").tap()
-    page.wait_for_url(base_url + "/admin/")
+    log_in_to_admin(page, base_url, username, PASSWORD)
 
 
 def todays_slot() -> Slot:

@@ -71,3 +71,18 @@ def test_language_switch_form_posts_to_set_language(client, program):
     assert form["action"] == "/i18n/setlang/"
     assert form.select_one("input[name=next]")["value"] == program.url
     assert {o["value"] for o in form.select("option")} == {"ja", "en"}
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_language_menu_names_each_language_in_its_own_words(client, program, language):
+    """Not 「英語(米国)」 (Django's Japanese name of "English"): whoever reads the menu finds
+    their own language written the way they write it."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    soup = BeautifulSoup(client.get("/").content, "html.parser")
+    options = soup.select("form.lang-switch option")
+    assert [(o["value"], o.get_text(), o["lang"]) for o in options] == [
+        ("ja", "日本語", "ja"),
+        ("en", "English", "en"),
+    ]
+    button = soup.select_one("form.lang-switch button").get_text()
+    assert button == {"ja": "切り替える", "en": "Change"}[language]

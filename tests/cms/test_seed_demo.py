@@ -6,11 +6,23 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from cms.models import ContentPage, HomePage, SocialSettings
 from core.models import School
+from core.time import fiscal_year_of, local_date
+from outreach.models import (
+    Case,
+    CommitteeMeeting,
+    ConsultationRequest,
+    Contact,
+    Liaison,
+    Referral,
+    RequestMessage,
+)
+from outreach.services.figures import fiscal_year_figures
 from programs.kinds import PROGRAM_KIND_VALUES, SupportKind
 from programs.models import ProgramIndexPage, ProgramPage
 
@@ -156,3 +168,67 @@ def test_dev_links_follow_the_port_make_run_serves_on():
         check=True,
     ).stdout
     assert out.strip() == "http://127.0.0.1:8080"
+
+
+def outreach_counts() -> dict:
+    models = (ConsultationRequest, RequestMessage, Case, Contact, Referral, CommitteeMeeting)
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_the_demo_has_outreach_to_show_once():
+    seed()
+    made = outreach_counts()
+    assert made["ConsultationRequest"] >= 1
+    assert made["Referral"] == 2 and made["CommitteeMeeting"] == 1
+    assert made["Case"] >= 2  # from a request and from the accepted referral
+    liaison = Liaison.objects.get(user__username="liaison")
+    assert liaison.school == School.objects.order_by("sort_order").first()
+    assert Referral.objects.filter(school=liaison.school, status="accepted").count() == 1
+
+    seed()
+    assert outreach_counts() == made
+    today = local_date(timezone.now())
+    figures = fiscal_year_figures(fiscal_year_of(today), today=today)
+    assert figures["requests"]["total"] == made["ConsultationRequest"]
+    assert figures["referrals"]["total"] == 2
+
+
+def test_seed_demo_tells_the_story_of_past_years():
+    """A coordinator opening the demo reads years like the city's (about 800 visits a year),
+    with people who continue and people who are new, no-shows and a few outcomes; the second
+    run adds nothing."""
+    from django.utils import timezone
+
+    from attendance.models import Attendance
+    from attendance.services.reports import fiscal_year_report
+    from booking.models import Booking, Slot
+    from core.time import fiscal_year_of, local_date
+
+    seed()
+    rows = {
+        "attendance": Attendance.objects.count(),
+        "bookings": Booking.objects.count(),
+        "slots": Slot.objects.count(),
+    }
+    assert "(0 objects created)" in seed()
+    assert {
+        "attendance": Attendance.objects.count(),
+        "bookings": Booking.objects.count(),
+        "slots": Slot.objects.count(),
+    } == rows
+
+    now = timezone.now()
+    current = fiscal_year_of(local_date(now))
+    for year in (current - 2, current - 1):
+        report = fiscal_year_report(year, now=now)
+        assert 700 <= report["total_visits"] <= 900, (year, report["total_visits"])
+        assert 20 <= report["unique_participants"] <= 80, (year, report["unique_participants"])
+        assert report["continuing_participants"] > 0, year
+        assert report["new_participants"] > 0, year
+        assert report["no_shows"] > 0, year
+        assert sum(report["outcomes"].values()) > 0, year
+        assert report["seat_use"]["capacity"] > 0, year
+        kinds = {row["key"] for row in report["breakdown"]["kind"] if row["visits"]}
+        assert {"study_space", "science"} <= kinds, (year, kinds)
+        months = [row for row in report["breakdown"]["month"] if row["visits"]]
+        assert len(months) == 12, year

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connections
 
+from booking.services.slots import SlotChanges
 from core.locks import ALREADY_RUNNING, advisory_key, single_instance
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +97,7 @@ def test_two_generate_slots_racing_one_runs_one_exits(monkeypatch):
     def slow_generate_slots(**kwargs):
         started.set()
         release.wait(30)
-        return {"created": 0, "updated": 0, "deleted": 0, "cancelled": 0}
+        return SlotChanges()
 
     monkeypatch.setattr(
         "booking.management.commands.generate_slots.generate_slots", slow_generate_slots

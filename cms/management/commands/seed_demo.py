@@ -4,6 +4,8 @@ import datetime as dt
 from io import BytesIO
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -21,8 +23,10 @@ from booking.services.opening_hours import apply_opening_hours
 from booking.services.participants import create_participant
 from cms.demo import content
 from cms.demo.images import draw_picture
+from cms.demo.outreach import seed_outreach
 from cms.models import ContentPage, HomePage, SocialSettings
 from core.models import School
+from outreach.models import Liaison
 from programs.models import ProgramIndexPage, ProgramPage
 
 STAFF_LOGINS = [
@@ -31,8 +35,19 @@ STAFF_LOGINS = [
     ("editor", "demo-editor-pass", "Editors"),
     ("staff", "demo-staff-pass", "Staff"),
     ("coordinator", "demo-coordinator-pass", "Coordinators"),
+    # Outreach (docs/domain.md, "People and roles"): the liaison refers for the first school.
+    ("lead", "demo-lead-pass", "Outreach leads"),
+    ("outreach", "demo-outreach-pass", "Outreach staff"),
+    ("liaison", "demo-liaison-pass", "School liaisons"),
+    ("committee", "demo-committee-pass", "Committee"),
 ]
 STUDENT_PASSWORD = "demo-pass"
+# Administrators, Staff and the outreach roles that open records (lead, staff, liaison) see
+# students' personal data, so the admin asks them for a code from an authenticator app
+# (cms/accounts/middleware.py). The demo's accounts share this known secret
+# (README, "Demo logins"): add it to any authenticator app. Demo only, like the passwords.
+DEMO_TOTP_SECRET = "MANABIBADEMOSTAFFSECRETDEMO23456"
+SECOND_FACTOR_GROUPS = {None, "Staff", "Outreach leads", "Outreach staff", "School liaisons"}
 STUDENT_NICKNAMES = [
     "ゆう",
     "はる",
@@ -83,11 +98,17 @@ class Command(BaseCommand):
             self.seed_programs(index, schools)
             self.seed_content_pages(home)
             logins = self.seed_users(students)
+            self.seed_outreach(schools, now=timezone.now())
             self.seed_booking(students, schools, now=timezone.now())
+            self.seed_attendance_history(schools, now=timezone.now())
         self.stdout.write(self.style.SUCCESS(f"Demo site ready ({self.created} objects created)."))
         self.stdout.write("Demo logins (development only):")
         for username, password, role in logins:
             self.stdout.write(f"  {role:<12} {username:<12} {password}")
+        self.stdout.write(
+            "admin, staff, lead, outreach and liaison: authenticator app (TOTP) secret "
+            f"{DEMO_TOTP_SECRET} (README, Demo logins)."
+        )
 
     # Each step looks its objects up by a stable key and only creates what is missing.
 
@@ -237,6 +258,8 @@ class Command(BaseCommand):
                     user.groups.add(Group.objects.get(name=group))
                 self.created += 1
             self.verify_address(user)
+            if group in SECOND_FACTOR_GROUPS:
+                self.add_demo_authenticator(user)
             logins.append((username, password, group or "Administrator"))
         for number in range(1, students + 1):
             username = f"student{number}"
@@ -258,6 +281,24 @@ class Command(BaseCommand):
         EmailAddress.objects.update_or_create(
             user=user, email=user.email, defaults={"verified": True, "primary": True}
         )
+
+    def seed_outreach(self, schools, *, now):
+        """The liaison's school, then requests, cases, a referral and a committee meeting
+        (cms/demo/outreach.py), once."""
+        User = get_user_model()
+        users = {name: User.objects.get(username=name) for name in ("lead", "outreach", "liaison")}
+        _liaison, created = Liaison.objects.get_or_create(
+            user=users["liaison"], defaults={"school": schools[0]}
+        )
+        self.created += created
+        self.created += seed_outreach(users=users, now=now)
+
+    def add_demo_authenticator(self, user):
+        """An authenticator app already set up with the known demo secret, so that `make run`
+        leads straight to "enter the code" instead of the set-up page."""
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+            self.created += 1
 
     def seed_booking(self, students, schools, *, now):
         """The study space with its opening hours, slots for the coming weeks, sessions for
@@ -296,6 +337,22 @@ class Command(BaseCommand):
                 self.created += 1
             participants.append(participant)
         self.seed_bookings(space, participants, now=now)
+
+    def seed_attendance_history(self, schools, *, now):
+        """Past years of attendance, so that the coordinators' report and charts tell a year's
+        story (cms/demo/history.py)."""
+        from cms.demo.history import seed_history
+
+        self.created += seed_history(
+            now=now,
+            space=StudySpace.objects.get(slug=STUDY_SPACE["slug"]),
+            hours=STUDY_SPACE_HOURS,
+            programs=ProgramPage.objects.live().filter(
+                slug__in=[spec["slug"] for spec in content.PROGRAMS]
+            ),
+            schools=schools,
+            recorded_by=get_user_model().objects.filter(username="staff").first(),
+        )
 
     def seed_bookings(self, space, participants, *, now):
         """Two study-space seats and one programme session for each demo student who has no

@@ -39,6 +39,10 @@ UNNAMED = {
     "admin/^.*/$": "/admin/no-such-page/",
 }
 
+# Outreach pages with parameters (a case code, a meeting) are walked with outreach objects by
+# tests/outreach/test_role_matrix.py, which passes them in `w["outreach"]`.
+OUTREACH_PREFIX = "outreach_"
+
 # Pages that name participants: Staff (and administrators) only.
 STAFF_ONLY_PREFIXES = ("booking_participant:", "checkin_")
 
@@ -77,6 +81,8 @@ def view_model(pattern: URLPattern):
 
 def fill(name: str, pattern: URLPattern, w: dict) -> dict | None:
     """Real values for the pattern's parameters, or None when they cannot be filled."""
+    if name.startswith(OUTREACH_PREFIX) and "outreach" in w:
+        return outreach_kwargs(name, parameters(pattern), w["outreach"])
     page, home = w["page"], get_home()
     by_name = {
         "checkin_came": w["booking"].pk,
@@ -160,9 +166,39 @@ def fill(name: str, pattern: URLPattern, w: dict) -> dict | None:
     return kwargs
 
 
-def admin_urls(w: dict) -> tuple[list[tuple[str, str]], dict]:
+def outreach_kwargs(name: str, params: list[str], o: dict) -> dict | None:
+    """An outreach pattern's parameters, from the outreach world: case URLs get the case,
+    referral URLs the referral, request URLs the request, meeting URLs the meeting."""
+    objects = {
+        "outreach_case": o["case"].code,
+        "outreach_referral": o["referral"].code,
+        "outreach_request": o["request"].code,
+    }
+    kwargs = {}
+    for param in params:
+        if param == "code":
+            prefix = next((p for p in objects if name.startswith(p)), None)
+            if prefix is None:
+                return None
+            kwargs["code"] = objects[prefix]
+        elif param == "pk" and name.startswith("outreach_meeting"):
+            kwargs["pk"] = o["meeting"].pk
+        elif param == "user_id":
+            kwargs["user_id"] = o["assignee"].pk
+        else:
+            return None
+    return kwargs
+
+
+def admin_urls(w: dict, *, prefix: str = "") -> tuple[list[tuple[str, str]], dict]:
+    """Every admin URL to visit (or only those whose name starts with `prefix`), and the
+    patterns left out with the reason."""
     urls, skipped = [], {}
     for _route, name, pattern in admin_patterns():
+        if prefix and not (name or "").startswith(prefix):
+            continue
+        if (name or "").startswith(OUTREACH_PREFIX) and "outreach" not in w and parameters(pattern):
+            continue  # walked by the outreach role matrix
         if name is None:
             if _route in UNNAMED:
                 urls.append((_route, UNNAMED[_route]))
@@ -182,6 +218,8 @@ def admin_urls(w: dict) -> tuple[list[tuple[str, str]], dict]:
             skipped[name] = f"does not reverse with {kwargs}"
             continue
         urls.append((name, url))
+    if prefix:
+        return sorted(set(urls)), skipped
     report = reverse("attendance_report")
     urls += [
         ("attendance_report", report + "?export=csv"),
@@ -205,11 +243,12 @@ def body_text(response) -> str:
     return content.decode("utf-8", errors="replace")
 
 
-def visit_all(role: str, w: dict) -> dict:
+def visit_all(role: str, w: dict, *, prefix: str = "", extra_urls=()) -> dict:
     client = Client(raise_request_exception=True)
     if role != "anonymous":
         client.force_login(w["users"][role])
-    urls, skipped = admin_urls(w)
+    urls, skipped = admin_urls(w, prefix=prefix)
+    urls = [*urls, *extra_urls]
     results, errors = {}, []
     for name, url in urls:
         try:
@@ -230,10 +269,13 @@ def visit_all(role: str, w: dict) -> dict:
 
 
 def is_login_redirect(status: int, location: str) -> bool:
-    return status == 302 and "/admin/login/" in location
+    """The admin sends strangers to the one login (allauth's), with `next`."""
+    return status == 302 and "/accounts/login/" in location
 
 
 def refused(status: int, location: str) -> bool:
     """Wagtail answers a logged-in user without the permission with a redirect to the admin
-    home (and a message), or 403; a 405 means the URL takes only POST."""
-    return status in (403, 405) or (status == 302 and location.split("?")[0].endswith("/admin/"))
+    home (and a message), or 403; a 405 means the URL takes only POST. A user without admin
+    access at all is sent to their own page (cms/accounts/middleware.py)."""
+    path = location.split("?")[0]
+    return status in (403, 405) or (status == 302 and (path.endswith("/admin/") or path == "/my/"))

@@ -288,7 +288,7 @@ def test_who_may_open_the_report_and_sees_the_menu_item(client, data, groups, su
 def test_anonymous_is_sent_to_the_login(client, data):
     response = client.get(URL, {"export": "xlsx"})
     assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
+    assert "/accounts/login/" in response["Location"]
 
 
 def test_a_school_name_that_looks_like_a_formula_is_text_in_the_csv(coordinator_client, data):
