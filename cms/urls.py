@@ -9,10 +9,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 from booking.api import api
 from cms import views
 from cms.accounts.views import admin_login
+from core.images import safe_image_chosen_view
 
 urlpatterns = [
     # Before Wagtail's own: one login for everyone (cms/accounts/views.py).
     path("admin/login/", admin_login, name="admin_login"),
+    # Wagtail's own address: choosing an image whose file is missing or damaged gets a "not
+    # found" preview instead of a 500 (core/images.py).
+    path("admin/images/chooser/chosen/<str:pk>/", safe_image_chosen_view()),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", views.search, name="search"),

@@ -82,3 +82,32 @@ def guard_pillow_decoding() -> None:
 # (core/templatetags/safe_images.py, cms/templatetags/cms_tags.py), which Django loads when its
 # template engine starts, before any admin view renders a thumbnail.
 guard_pillow_decoding()
+
+
+def safe_image_chosen_view():
+    """Wagtail's image chooser "chosen" view (the step after an editor picks an image), with a
+    "not found" preview instead of a 500 when the image's file is missing or cannot be read:
+    Wagtail's own `get_chosen_response_data` calls `get_rendition` without catching
+    `SourceImageIOError`. Mounted by cms/urls.py on Wagtail's address, before Wagtail's."""
+    from wagtail.admin.views.generic.chooser import ChosenResponseMixin
+    from wagtail.images.models import SourceImageIOError
+    from wagtail.images.shortcuts import get_rendition_or_not_found
+    from wagtail.images.views.chooser import viewset
+
+    class SafeImageChosenView(viewset.chosen_view_class):
+        def get_chosen_response_data(self, image, preview_image_filter="max-165x165"):
+            try:
+                return super().get_chosen_response_data(image, preview_image_filter)
+            except SourceImageIOError:
+                logger.warning("image %s: file missing or unreadable (chooser)", image.pk)
+                data = ChosenResponseMixin.get_chosen_response_data(self, image)
+                preview = get_rendition_or_not_found(image, preview_image_filter)
+                data["preview"] = {
+                    "url": preview.url,
+                    "width": preview.width,
+                    "height": preview.height,
+                }
+                data["default_alt_text"] = image.default_alt_text
+                return data
+
+    return viewset.construct_view(SafeImageChosenView)

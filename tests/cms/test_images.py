@@ -233,6 +233,17 @@ def test_admin_image_views_and_the_page_with_a_damaged_image_file(client, index,
     assert soup.select_one("input[name=title]")["value"] == "壊れた画像"
     assert soup.select_one("img[alt=壊れた画像]")["src"].endswith("/not-found")
 
+    # Choosing it in the page editor's chooser: the modal's next step, with a "not found"
+    # preview (core.images.safe_image_chosen_view); the whole image keeps its real one.
+    for image, expected in ((damaged, "/not-found"), (whole, ".png")):
+        chosen = client.get(reverse("wagtailimages_chooser:chosen", args=[image.pk]))
+        assert chosen.status_code == 200
+        result = chosen.json()["result"]
+        assert result["id"] == str(image.pk) and result["title"] == image.title
+        assert result["preview"]["url"].endswith(expected), result["preview"]
+    assert any("chooser" in record.getMessage() for record in image_warnings(caplog))
+
+    caplog.clear()
     caplog.set_level(logging.WARNING, logger=LOGGER)
     client.logout()
     soup = soup_of(client.get(program.url))
