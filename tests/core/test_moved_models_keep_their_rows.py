@@ -132,13 +132,13 @@ def new_rows(columns_before: dict) -> dict:
 
 
 def group_permissions(Group) -> dict:
-    """{group: {(app, model, codename)}} for the role groups, leaving out the outreach app's
-    (its roles migration, which comes after the move, grants Coordinators their own)."""
+    """{group: {(app, model, codename)}} for the role groups, on the apps the move concerns: the
+    migrations after it (outreach's roles) grant the groups permissions of their own."""
     return {
         group.name: set(
-            group.permissions.exclude(content_type__app_label="outreach").values_list(
-                "content_type__app_label", "content_type__model", "codename"
-            )
+            group.permissions.filter(
+                content_type__app_label__in=["booking", "attendance", "cms", "core"]
+            ).values_list("content_type__app_label", "content_type__model", "codename")
         )
         for group in Group.objects.filter(name__in=GROUPS)
     }
