@@ -39,10 +39,13 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Prefetch, Q, prefetch_related_objects
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 from django_tasks_db import DatabaseBackend
+
+from core.time import local_zone
 
 from .meeting_links import link_fingerprint, meeting_url_for
 
@@ -60,6 +63,24 @@ SUBJECTS = {
     "link_changed": _("A new link for your online session"),
     "reminder": _("Reminder: your booking tomorrow"),
 }
+
+# The mails of a booking that is still coming up: they carry its `.ics` and the way to cancel.
+# A closure or a new schedule cancels the booking first, so `is_active` also keeps them out.
+ACTIONABLE = frozenset(
+    {"confirmed", "waitlisted", "promoted", "moved", "restored", "link_changed", "reminder"}
+)
+
+# The time as people write it: 「6月10日(水) 16:00〜19:00」, "Wed 10 June 16:00–19:00".
+WHEN_FORMATS = {"ja": ("n月j日(D) H:i", "〜"), "en": ("D j F H:i", "–")}
+
+
+def when_text(slot, language: str) -> str:
+    """The slot's time in Asia/Tokyo, in `language` (call under `translation.override`: the
+    weekday and month names come from the active language)."""
+    pattern, dash = WHEN_FORMATS.get(language, WHEN_FORMATS["ja"])
+    zone = local_zone()
+    start = dateformat.format(slot.start.astimezone(zone), pattern)
+    return f"{start}{dash}{slot.end.astimezone(zone):%H:%M}"
 
 
 def _outbox() -> bool:
@@ -278,6 +299,8 @@ def send_booking_mail(
             return False
         # Japanese for everyone; people who chose English get the English text first.
         languages = ["en", "ja"] if participant.language == "en" else ["ja"]
+        actionable = event in ACTIONABLE and booking.is_active
+        site_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
         context = {
             "booking": booking,
             "slot": slot,
@@ -285,13 +308,17 @@ def send_booking_mail(
             "event": event,
             # Private: only for a confirmed booking of an online programme (meeting_links).
             "meeting_url": meeting_url_for(booking),
-            "site_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/"),
+            # Cancelling is a POST from the logged-in page: a link that cancelled when opened
+            # would be followed by mail scanners.
+            "my_bookings_url": site_url + reverse("my_bookings"),
+            "can_cancel": actionable,
         }
         parts = []
         for language in languages:
             with translation.override(language):
                 # "Online" for online study, in the reader's language.
                 context["place"] = slot.owner.owner_place
+                context["when"] = when_text(slot, language)
                 parts.append(render_to_string("booking/email/booking.txt", context).strip())
         with translation.override(languages[0]):
             subject = str(SUBJECTS[event])
@@ -303,6 +330,8 @@ def send_booking_mail(
             [participant.email],
             headers=key_headers(key),
         )
+        if actionable:
+            message.attach(f"manabiba-{booking.code}.ics", _calendar_file(booking), "text/calendar")
         claimed_at = timezone.now()
         if once and not _claim(booking, event, key, now=claimed_at):
             logger.info("%s mail for booking %s was sent already", event, booking_id)
@@ -321,6 +350,16 @@ def send_booking_mail(
         if raise_errors:
             raise
         return False
+
+
+def _calendar_file(booking) -> bytes:
+    """The same file as the booking's download, with the online link: the mail goes only to
+    the participant, like the download."""
+    # Imported here: the builder lives with the pages that serve it, and imports this package.
+    from ..web.calendar_files import booking_calendar
+
+    with translation.override(booking.participant.language or "ja"):
+        return booking_calendar([booking], with_links=True)
 
 
 def _deliver(message: EmailMessage, *, on_accepted=None) -> None:

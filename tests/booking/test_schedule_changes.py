@@ -78,7 +78,7 @@ def test_shortening_the_hours_keeps_twelve_bookings_and_mails_each_the_new_time(
     assert sorted(m.to[0] for m in mail.outbox) == sorted(b.participant.email for b in bookings)
     for message in mail.outbox:
         assert "予約の時間が変わりました" in message.subject
-        assert "16:00–18:00" in message.body
+        assert "16:00〜18:00" in message.body
         booking = next(b for b in bookings if b.participant.email == message.to[0])
         assert message.extra_headers["X-Manabiba-Key"] == mail_key(booking.pk, "moved", "1")
 
@@ -106,7 +106,7 @@ def test_each_change_of_time_is_its_own_mail(weekday_space, django_capture_on_co
             apply_opening_hours(space, now=NOW)
     keys = [m.extra_headers["X-Manabiba-Key"] for m in mail.outbox]
     assert keys == [mail_key(booking.pk, "moved", "1"), mail_key(booking.pk, "moved", "2")]
-    assert "16:00–17:30" in mail.outbox[1].body
+    assert "16:00〜17:30" in mail.outbox[1].body
 
 
 def test_people_without_an_address_are_counted_as_not_told(
@@ -206,4 +206,4 @@ def test_a_programme_session_that_gets_longer_keeps_its_people_and_tells_them(
         [kept.participant.email, gone.participant.email]
     )
     moved = next(m for m in mail.outbox if m.to == [kept.participant.email])
-    assert "14:00–16:00" in moved.body
+    assert "14:00〜16:00" in moved.body

@@ -28,7 +28,7 @@ def sign_up(page, base):
     page.goto(base + "/accounts/signup/")
     page.locator("input[name=email]").fill("hana@example.org")
     page.locator("input[name=nickname]").fill("はな")
-    page.locator("select[name=school]").select_option("")
+    page.locator("select[name=school]").select_option("none")
     page.locator("input[name=birth_year]").fill("2009")
     page.locator("input[name=password1]").fill(PASSWORD)
     page.locator("input[name=password2]").fill(PASSWORD)

@@ -190,7 +190,7 @@ def test_shortening_the_hours_previews_the_booked_times_then_tells_exactly_who(
     assert hours.closes == dt.time(18)
     assert len(mail.outbox) == 3
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.contact_email for p in people[:3])
-    assert all("16:00–18:00" in m.body for m in mail.outbox)
+    assert all("16:00〜18:00" in m.body for m in mail.outbox)
     for slot in booked_slots:
         slot.refresh_from_db()
         assert slot.end.astimezone(local_zone()).time() == dt.time(18)

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 SIGNUP = {
     "email": "hana@example.org",
     "nickname": "はな",
+    "school": "none",
     "birth_year": "2009",
     "password1": "kawa-no-nagare-42",
     "password2": "kawa-no-nagare-42",
@@ -135,7 +136,7 @@ def test_profile_completion_for_a_user_without_participant(client):
     assert bad.status_code == 200 and bad.context["form"].errors["nickname"]
 
     done = client.post(
-        "/my/profile/", {"nickname": "いち", "school": "", "birth_year": "2008", "next": "/my/"}
+        "/my/profile/", {"nickname": "いち", "school": "none", "birth_year": "2008", "next": "/my/"}
     )
     assert done.status_code == 302 and done.url == "/my/"
     participant = Participant.objects.get(user=user)
@@ -155,5 +156,7 @@ def test_birth_year_bounds_follow_the_calendar(client):
     year = timezone.localdate().year
     too_young = client.post("/my/profile/", {"nickname": "x", "birth_year": str(year - 5)})
     assert too_young.context["form"].errors["birth_year"]
-    ok = client.post("/my/profile/", {"nickname": "x", "birth_year": str(year - 16)})
+    ok = client.post(
+        "/my/profile/", {"nickname": "x", "school": "none", "birth_year": str(year - 16)}
+    )
     assert ok.status_code == 302

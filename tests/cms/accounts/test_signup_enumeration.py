@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 
 FORM = {
     "nickname": "はな",
+    "school": "none",
     "birth_year": "2009",
     "password1": "kawa-no-nagare-42",
     "password2": "kawa-no-nagare-42",
