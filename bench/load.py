@@ -149,9 +149,9 @@ def timed(client: Client, method: str, path: str, **kwargs) -> tuple[int, bytes,
     return status, data, time.perf_counter() - started
 
 
-def get_step(path: str, name: str) -> Step:
+def get_step(path: str, name: str, *, headers: dict[str, str] | None = None) -> Step:
     def step(client: Client, n: int, record) -> None:
-        status, _data, seconds = timed(client, "GET", path)
+        status, _data, seconds = timed(client, "GET", path, headers=headers)
         record(name, status, seconds)
 
     return step

@@ -55,6 +55,10 @@ SETTINGS_MODULE = "cms.settings.bench"
 
 PAGE_TARGET = 0.25
 BOOKING_TARGET = 0.15
+STUDENT_TARGET = 0.15
+ROSTER_TARGET = 0.10
+REPORT_TARGET = 0.10
+DASHBOARD_TARGET = 0.08
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -80,6 +84,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--time-limit", type=positive, default=120, help="seconds at most per route and phase"
     )
     parser.add_argument("--students", type=positive, default=50, help="seed_demo --students")
+    parser.add_argument(
+        "--report-rows",
+        type=int,
+        default=200_000,
+        help="attendance rows of this fiscal year for the coordinators' report",
+    )
     parser.add_argument("--output", type=Path, default=DEFAULT_RESULTS, help="JSON results file")
     args = parser.parse_args(argv)
     if urlsplit(args.database_url).scheme not in ("postgres", "postgresql"):
@@ -98,10 +108,12 @@ def positive(value: str) -> int:
 # Scenarios
 
 
-def measure_get(port: int, name: str, path: str, requests: int, args) -> load.Measurement:
+def measure_get(
+    port: int, name: str, path: str, requests: int, args, headers=None
+) -> load.Measurement:
     return load.run(
         port,
-        load.get_step(path, name),
+        load.get_step(path, name, headers=headers),
         names=[name],
         iterations=requests,
         concurrency=args.concurrency,
@@ -208,7 +220,7 @@ def run_benchmark(args) -> tuple[list[Row], dict]:
     from core.cache import bump_availability
 
     print("Preparing the database (migrate, collectstatic, seed_demo, bookings)…", flush=True)
-    plan = prepare(students=args.students)
+    plan = prepare(students=args.students, report_rows=args.report_rows)
     # Pages cached by an earlier run were rendered from another database.
     bump_pages_version()
     with transaction.atomic():
@@ -225,16 +237,17 @@ def run_benchmark(args) -> tuple[list[Row], dict]:
     gc.freeze()
 
     routes = [
-        (MINIMAL, "/bench/minimal/", None),
-        ("home page", "/", PAGE_TARGET),
-        ("programme list", plan.program_index, PAGE_TARGET),
-        ("programme list ?kind=science", plan.program_index + "?kind=science", PAGE_TARGET),
-        ("programme page", plan.program_page, PAGE_TARGET),
-        ("content page", plan.content_page, PAGE_TARGET),
-        ("week view", plan.space_week, PAGE_TARGET),
-        ("GET /api/v1/slots (month)", plan.slots_month, PAGE_TARGET),
+        (MINIMAL, "/bench/minimal/", None, None),
+        ("home page", "/", PAGE_TARGET, None),
+        ("programme list", plan.program_index, PAGE_TARGET, None),
+        ("programme list ?kind=science", plan.program_index + "?kind=science", PAGE_TARGET, None),
+        ("programme page", plan.program_page, PAGE_TARGET, None),
+        ("content page", plan.content_page, PAGE_TARGET, None),
+        ("week view", plan.space_week, PAGE_TARGET, None),
+        ("GET /api/v1/slots (month)", plan.slots_month, PAGE_TARGET, None),
+        *logged_in_routes(plan),
     ]
-    totals = {name: load.Measurement(name) for name, _path, _target in routes}
+    totals = {name: load.Measurement(name) for name, _path, _target, _headers in routes}
     totals[POST], totals[DELETE] = load.Measurement(POST), load.Measurement(DELETE)
     minimal_by_round = []
 
@@ -246,17 +259,17 @@ def run_benchmark(args) -> tuple[list[Row], dict]:
     try:
         wait_ready(port, server)
         print(f"gunicorn: {WORKERS} sync workers on 127.0.0.1:{port}", flush=True)
-        for name, path, _target in routes:
+        for name, path, _target, headers in routes:
             print(f"  {name}: GET {path}", flush=True)
             if args.warmup:
-                measure_get(port, name, path, args.warmup, args)
+                measure_get(port, name, path, args.warmup, args, headers)
         # The machine may be shared: every round measures every route, so a busy spell slows
         # the minimal view as much as the pages it is compared with.
         for round_no in range(args.rounds):
             print(f"Round {round_no + 1}/{args.rounds}…", flush=True)
-            for name, path, _target in routes:
+            for name, path, _target, headers in routes:
                 share = split(args.requests, args.rounds, round_no)
-                part = measure_get(port, name, path, share, args)
+                part = measure_get(port, name, path, share, args, headers)
                 merge(totals[name], part)
                 if name == MINIMAL:
                     minimal_by_round.append(round(part.rps, 1))
@@ -274,7 +287,7 @@ def run_benchmark(args) -> tuple[list[Row], dict]:
         stop(worker)
 
     mails = dict(DBTaskResult.objects.order_by().values_list("status").annotate(n=Count("id")))
-    targets = {name: target for name, _path, target in routes}
+    targets = {name: target for name, _path, target, _headers in routes}
     targets.update({POST: BOOKING_TARGET, DELETE: BOOKING_TARGET})
     rows = build_rows(list(totals.values()), totals[MINIMAL].rps, targets)
     meta = {
@@ -293,9 +306,48 @@ def run_benchmark(args) -> tuple[list[Row], dict]:
         "warmup": args.warmup,
         "minimal_rps_by_round": minimal_by_round,
         "mail_tasks_by_status": mails,
-        "paths": {name: path for name, path, _target in routes},
+        "report_rows": args.report_rows,
+        "paths": {name: path for name, path, _target, _headers in routes},
     }
     return rows, meta
+
+
+def logged_in_routes(plan) -> list[tuple]:
+    """(name, path, target, headers) of the pages logged-in people open: a student (the first
+    of the booking students: their bookings change between rounds, as a real student's do),
+    the desk staff, a coordinator, and the admin's dashboard for every role."""
+    from django.conf import settings
+
+    def cookie(session_key):
+        return {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session_key}"}
+
+    student = {"Cookie": plan.students[0].headers["Cookie"]}
+    staff = plan.staff_sessions
+    routes = [
+        ("student: home page", "/", STUDENT_TARGET, student),
+        ("student: programme list", plan.program_index, STUDENT_TARGET, student),
+        ("student: programme page", plan.program_page, STUDENT_TARGET, student),
+        ("student: week view", plan.space_week, STUDENT_TARGET, student),
+        ("student: programme week view", plan.program_week, STUDENT_TARGET, student),
+        ("student: My bookings", "/my/", STUDENT_TARGET, student),
+        ("student: GET /api/v1/bookings", "/api/v1/bookings", STUDENT_TARGET, student),
+        ("staff: check-in roster (40)", plan.roster, ROSTER_TARGET, cookie(staff["Staff"])),
+        (
+            "coordinator: attendance report",
+            "/admin/reports/attendance/",
+            REPORT_TARGET,
+            cookie(staff["Coordinators"]),
+        ),
+    ]
+    for role, label in (
+        ("Staff", "staff"),
+        ("Coordinators", "coordinator"),
+        ("Editors", "editor"),
+        (None, "superuser"),
+    ):
+        name = f"{label}: admin dashboard"
+        routes.append((name, "/admin/", DASHBOARD_TARGET, cookie(staff[role])))
+    return routes
 
 
 def split(total: int, parts: int, index: int) -> int:

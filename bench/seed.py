@@ -19,6 +19,15 @@ from django.utils import timezone
 
 BENCH_SPACE_SLUG = "manabiba-study-space"
 SEEDED_BOOKINGS_PER_STUDENT = 1
+ROSTER_BOOKINGS = 40
+REPORT_PARTICIPANTS = 2000
+# Staff sign-ins for the admin routes: username -> role group (None: a superuser).
+STAFF_ROLES = {
+    "bench-staff": "Staff",
+    "bench-coordinator": "Coordinators",
+    "bench-editor": "Editors",
+    "bench-admin": None,
+}
 CSRF_ALPHABET = string.ascii_letters + string.digits
 
 
@@ -51,13 +60,18 @@ class Plan:
     program_page: str
     content_page: str
     space_week: str
+    program_week: str
     slots_month: str
     students: list[Student]
     slot_quota: dict[int, int]
     """Bookable slot id -> places the benchmark may take on it without filling it."""
+    roster: str
+    """The check-in roster of today's slot with `ROSTER_BOOKINGS` bookings."""
+    staff_sessions: dict[str, str]
+    """Role group (None: superuser) -> a logged-in admin session key."""
 
 
-def prepare(*, students: int, verbosity: int = 0) -> Plan:
+def prepare(*, students: int, report_rows: int = 0, verbosity: int = 0) -> Plan:
     now = timezone.now()
     call_command("migrate", interactive=False, verbosity=verbosity)
     call_command("collectstatic", interactive=False, verbosity=verbosity)
@@ -68,7 +82,9 @@ def prepare(*, students: int, verbosity: int = 0) -> Plan:
     generate_slots(now=now)
     people = ensure_participants(students)
     seed_bookings(people, now=now)
-    plan = make_plan(people, now=now)
+    roster_slot = seed_roster(now=now)
+    seed_attendance(report_rows, now=now)
+    plan = make_plan(people, now=now, roster_slot=roster_slot)
     connections.close_all()
     return plan
 
@@ -160,21 +176,136 @@ def seed_bookings(people, *, now: dt.datetime) -> None:
                 continue
 
 
-def login_session(user) -> str:
-    """A saved, logged-in session for `user`, as django.contrib.auth.login would make it."""
+def seed_roster(*, now: dt.datetime) -> int:
+    """A study-space slot early today with `ROSTER_BOOKINGS` confirmed bookings of participants
+    who take no part in the booking rounds. Returns its id."""
+    from booking.models import Booking, Participant, Slot, StudySpace
+    from core.time import local_date, start_of_day
+
+    space = StudySpace.objects.order_by("pk").first()
+    start = start_of_day(local_date(now)) + dt.timedelta(minutes=10)
+    with transaction.atomic():
+        slot, _ = Slot.objects.get_or_create(
+            space=space,
+            start=start,
+            defaults={"end": start + dt.timedelta(hours=1), "capacity": ROSTER_BOOKINGS + 5},
+        )
+        Participant.objects.bulk_create(
+            [
+                Participant(reference=f"BENCH-R{n:03d}", nickname=f"来室者{n}")
+                for n in range(1, ROSTER_BOOKINGS + 1)
+            ],
+            ignore_conflicts=True,
+        )
+        people = Participant.objects.filter(reference__startswith="BENCH-R")
+        have = set(slot.bookings.values_list("participant", flat=True))
+        Booking.objects.bulk_create(
+            [
+                Booking(slot=slot, participant=p, status=Booking.Status.CONFIRMED, created_at=now)
+                for p in people
+                if p.pk not in have
+            ]
+        )
+    return slot.pk
+
+
+def seed_attendance(rows: int, *, now: dt.datetime, batch: int = 5000) -> None:
+    """Top the current fiscal year's visits up to `rows` (the coordinators' report reads them),
+    spread over `REPORT_PARTICIPANTS` participants and the days of the year so far."""
+    import random
+
+    from attendance.models import Attendance
+    from booking.models import Participant
+    from core.time import fiscal_year_bounds, fiscal_year_of, local_date
+
+    if rows <= 0:
+        return
+    today = local_date(now)
+    year = fiscal_year_of(today)
+    first = fiscal_year_bounds(year)[0]
+    days = [first + dt.timedelta(days=n) for n in range((today - first).days + 1)]
+    Participant.objects.bulk_create(
+        [
+            Participant(reference=f"BENCH-A{n:05d}", nickname=f"利用者{n}")
+            for n in range(1, REPORT_PARTICIPANTS + 1)
+        ],
+        ignore_conflicts=True,
+    )
+    people = list(
+        Participant.objects.filter(reference__startswith="BENCH-A").values_list("pk", flat=True)
+    )
+    missing = rows - Attendance.objects.filter(participant__in=people, fiscal_year=year).count()
+    rng = random.Random(year)
+    kinds = ["study_space", "study_space", "study_space", "science", "fieldwork", "consultation"]
+    while missing > 0:
+        size = min(batch, missing)
+        Attendance.objects.bulk_create(
+            [
+                Attendance.build(
+                    participant_id=rng.choice(people),
+                    date=rng.choice(days),
+                    kind=rng.choice(kinds),
+                    source="walk_in",
+                    recorded_at=now,
+                )
+                for _ in range(size)
+            ]
+        )
+        missing -= size
+
+
+def ensure_staff() -> dict[str | None, object]:
+    """One user per admin role, with a confirmed address and an authenticator app (the admin
+    asks everyone who sees personal data for one)."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    User = get_user_model()
+    users = {}
+    for username, role in STAFF_ROLES.items():
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "email": f"{username}@example.org",
+                "is_superuser": role is None,
+                "is_staff": role is None,
+            },
+        )
+        if created:
+            if role:
+                user.groups.add(Group.objects.get(name=role))
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+            Authenticator.objects.create(
+                user=user, type=Authenticator.Type.TOTP, data={"secret": "bench"}
+            )
+        users[role] = user
+    return users
+
+
+def login_session(user, *, admin: bool = False) -> str:
+    """A saved, logged-in session for `user`, as django.contrib.auth.login would make it
+    (with the admin's marks for an `admin` session: cms.accounts.middleware)."""
+    import time
     from importlib import import_module
 
     from django.conf import settings
+
+    from cms.accounts.middleware import ADMIN_SESSION, LAST_SEEN
 
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if admin:
+        store[ADMIN_SESSION] = True
+        store[LAST_SEEN] = int(time.time())
     store.create()
     return store.session_key
 
 
-def make_plan(people, *, now: dt.datetime) -> Plan:
+def make_plan(people, *, now: dt.datetime, roster_slot: int) -> Plan:
     from booking.models import Booking, StudySpace
     from cms.models import ContentPage
     from programs.models import ProgramIndexPage, ProgramPage
@@ -209,12 +340,18 @@ def make_plan(people, *, now: dt.datetime) -> Plan:
     ]
     today = timezone.localdate(now)
     space = StudySpace.objects.order_by("pk").first()
+    program = ProgramPage.objects.live().order_by("path").first()
     return Plan(
         program_index=ProgramIndexPage.objects.live().first().url,
-        program_page=ProgramPage.objects.live().order_by("path").first().url,
+        program_page=program.url,
         content_page=ContentPage.objects.live().order_by("path").first().url,
         space_week=f"/space/{space.slug}/",
+        program_week=f"/programs/{program.pk}/sessions/",
         slots_month=f"/api/v1/slots?start={today}&end={today + dt.timedelta(days=30)}",
         students=students,
         slot_quota=quota,
+        roster=f"/admin/checkin/slot/{roster_slot}/",
+        staff_sessions={
+            role: login_session(user, admin=True) for role, user in ensure_staff().items()
+        },
     )

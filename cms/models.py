@@ -15,8 +15,9 @@ from core.blocks import BodyBlock
 from core.pages import SharePageMixin
 from core.time import local_date
 from outreach.services.figures import public_totals as outreach_totals
-from programs.listing import upcoming_programs
-from programs.models import ProgramIndexPage
+from programs.listing import shared_upcoming_programs
+
+from . import site_data
 
 
 @register_setting(icon="site")
@@ -76,8 +77,8 @@ class HomePage(SharePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["program_index"] = ProgramIndexPage.objects.live().public().first()
-        context["upcoming"] = upcoming_programs(now=timezone.now())[:4]
+        context["program_index"] = site_data.load(request)["program_index"]
+        context["upcoming"] = shared_upcoming_programs(now=timezone.now())[:4]
         return context
 
 

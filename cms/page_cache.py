@@ -9,8 +9,9 @@ path with query string and the active language, and it remembers under which ver
 rendered:
 
 - the *pages version*, bumped when any page is published, unpublished, moved or deleted, and
-  when data shown around them changes (sites, social settings, images, study spaces and their
-  opening hours);
+  when data shown around them changes (sites, social settings, images, view restrictions,
+  study spaces and their opening hours); `cms.site_data` keeps what every page shows around
+  its content under the same version;
 - for pages that show places left or the next session, the *availability version*
   (`core.cache`), bumped after every committed booking, cancellation, closure or
   slot change. Such pages also get a short time-to-live, because "next session" moves on as
@@ -38,9 +39,9 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
 from core.cache import KEY as AVAILABILITY_KEY
-from core.cache import availability_version, bump_version, read_version
+from core.cache import PAGES_KEY, availability_version, bump_version, read_version
 
-PAGES_VERSION_KEY = "pagecache:pages-version"
+PAGES_VERSION_KEY = PAGES_KEY
 HEADER = "X-Page-Cache"
 WAGTAIL_SERVE = "wagtail_serve"
 # Messages waiting to be shown are kept in this cookie by Django's default message storage.
@@ -108,7 +109,7 @@ def connect_signals() -> None:
     """Bump the pages version on every change a cached page may show."""
     from django.db.models.signals import post_delete, post_save
     from wagtail.images import get_image_model
-    from wagtail.models import Page, Site
+    from wagtail.models import Page, PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from .models import SocialSettings
@@ -118,6 +119,13 @@ def connect_signals() -> None:
     page_unpublished.connect(bump_pages_version, dispatch_uid=f"{uid}.unpublished")
     post_page_move.connect(bump_pages_version, dispatch_uid=f"{uid}.moved")
     post_delete.connect(bump_pages_version, sender=Page, dispatch_uid=f"{uid}.deleted")
+    # A restriction hides a page from listings and the navigation (`.public()`).
+    for name, signal in (("saved", post_save), ("deleted", post_delete)):
+        signal.connect(
+            bump_pages_version,
+            sender=PageViewRestriction,
+            dispatch_uid=f"{uid}.restriction.{name}",
+        )
     from booking.models import OpeningHours, StudySpace
 
     for model in (StudySpace, OpeningHours):

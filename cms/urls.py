@@ -16,7 +16,11 @@ urlpatterns = [
     path("admin/login/", admin_login, name="admin_login"),
     # Wagtail's own address: choosing an image whose file is missing or damaged gets a "not
     # found" preview instead of a 500 (core/images.py).
-    path("admin/images/chooser/chosen/<str:pk>/", safe_image_chosen_view()),
+    path(
+        "admin/images/chooser/chosen/<str:pk>/",
+        safe_image_chosen_view(),
+        name="safe_image_chosen",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", views.search, name="search"),

@@ -21,6 +21,9 @@ from django.db import IntegrityError, connection, transaction
 from .models import CacheVersion
 
 KEY = "booking:availability-version"
+# Bumped by `cms.page_cache` when any page or what is shown around pages changes; defined here
+# so that the apps below `cms` can cache under it too.
+PAGES_KEY = "pagecache:pages-version"
 
 
 def _stored(key: str) -> int:
@@ -83,3 +86,22 @@ def availability_version() -> int:
 
 def bump_availability() -> None:
     transaction.on_commit(lambda: bump_version(KEY))
+
+
+def cached_under_versions(key: str, compute, *, timeout: int, versions=(PAGES_KEY, KEY)):
+    """`compute()`, shared between requests while none of the `versions` has moved (and for
+    `timeout` seconds at most). Only for what is the same for every visitor: the key must not
+    name a person, and the value must not depend on one. The versions are read before
+    computing, so a change committed meanwhile makes the stored value stale at once."""
+    found = cache.get_many([key, *versions])
+    current = [found.get(version) for version in versions]
+    entry = found.get(key)
+    if entry is not None and None not in current and entry[0] == current:
+        return entry[1]
+    current = [
+        value if value is not None else read_version(version)
+        for value, version in zip(current, versions, strict=True)
+    ]
+    value = compute()
+    cache.set(key, (current, value), timeout=timeout)
+    return value

@@ -9,8 +9,42 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+
+from core.cache import cached_under_versions
+
 from .places import session_places
 from .schedule import has_schedule, next_session
+
+# As long as the page cache keeps a page that shows the next sessions: "next" moves on with
+# the clock even when nobody books or publishes.
+SHARED_TIMEOUT = 60
+
+
+def shared_upcoming_programs(*, now: dt.datetime, kind: str | None = None, parent=None) -> list:
+    """`upcoming_programs`, computed once for every visitor (logged-in students included)
+    while no page, image or booking has changed, and for a minute at most. Nothing in it
+    depends on the visitor. Off where the page cache is off (tests measure the real work)."""
+    if not getattr(settings, "PAGE_CACHE_ENABLED", True):
+        return upcoming_programs(now=now, kind=kind, parent=parent)
+    key = f"programs:upcoming:{kind or ''}:{parent.pk if parent is not None else ''}"
+    return cached_under_versions(
+        key,
+        lambda: without_private_fields(upcoming_programs(now=now, kind=kind, parent=parent)),
+        timeout=SHARED_TIMEOUT,
+    )
+
+
+# Fields a shared copy must never carry: the online meeting link reaches confirmed bookings
+# only (booking.services.meeting_links), never a cache every visitor reads.
+PRIVATE_FIELDS = ("meeting_url",)
+
+
+def without_private_fields(pages: list) -> list:
+    for page in pages:
+        for field in PRIVATE_FIELDS:
+            setattr(page, field, "")
+    return pages
 
 
 def upcoming_programs(*, now: dt.datetime, kind: str | None = None, parent=None) -> list:

@@ -20,7 +20,7 @@ from core.models import BookingRules
 from core.pages import SharePageMixin
 
 from .kinds import PROGRAM_KIND_VALUES, PROGRAM_KINDS, SupportKind
-from .listing import upcoming_programs
+from .listing import shared_upcoming_programs
 from .places import SessionWithPlaces, session_places
 from .schedule import upcoming_sessions
 from .widgets import WagtailRecurrenceWidget
@@ -47,7 +47,7 @@ class ProgramIndexPage(SharePageMixin, Page):
         kind = request.GET.get("kind", "")
         if kind not in PROGRAM_KIND_VALUES:
             kind = ""
-        programs = upcoming_programs(now=timezone.now(), kind=kind or None, parent=self)
+        programs = shared_upcoming_programs(now=timezone.now(), kind=kind or None, parent=self)
         page = Paginator(programs, PROGRAMS_PER_PAGE).get_page(request.GET.get("page"))
         context.update(
             kinds=PROGRAM_KINDS,

@@ -1,5 +1,7 @@
 """QR codes of booking codes, drawn on the server as inline SVG (no script, no remote image)."""
 
+from functools import lru_cache
+
 import segno
 from django.conf import settings
 from django.urls import reverse
@@ -24,6 +26,10 @@ def check_in_url(code: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("checkin_code", args=[code])
 
 
+@lru_cache(maxsize=2048)
 def inline_svg(text: str) -> str:
+    """Drawing one takes longer than the rest of My bookings together, and a student opens
+    that page again and again: each process keeps the last ones it drew. The drawing depends
+    on `text` alone, so a kept one can only ever be shown for the same text."""
     qr = segno.make(text, error="m", micro=False)
     return mark_safe(qr.svg_inline(scale=6, border=2, dark="#111", light="#fff"))  # noqa: S308

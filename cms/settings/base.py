@@ -74,6 +74,8 @@ MIDDLEWARE = [
     # After LocaleMiddleware (the key needs the language), before CSRF and messages (so it sees
     # the cookies they set): cms/page_cache.py.
     "cms.page_cache.PageCacheMiddleware",
+    # After the page cache (a cached page needs no site data): cms/site_data.py.
+    "cms.site_data.SiteDataMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -294,6 +296,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[学び場] "
 # The sign-up form also asks the minimum participant profile and creates the Participant.
 ACCOUNT_SIGNUP_FORM_CLASS = "booking.web.forms.SignupProfileForm"
+# allauth's form on that base, with the advice for phone carriers' addresses (cms/accounts/).
+ACCOUNT_FORMS = {"signup": "cms.accounts.forms.SignupForm"}
 
 # How many proxies in front of the app add themselves to X-Forwarded-For (nginx: 1). 0 (the
 # default) trusts no header and uses the connecting address; only the rightmost hops, the ones

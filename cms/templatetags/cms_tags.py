@@ -1,6 +1,9 @@
 from django import template
 from django.utils.translation import gettext as _
+from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 
+from cms import site_data
+from cms.accounts.middleware import ADMIN_SESSION
 from core.images import safe_rendition
 from programs.kinds import SupportKind
 
@@ -17,6 +20,8 @@ def page_meta(context, page=None, title=None, description=None):
     needs a title, a description and an image that make sense in a preview card.
     """
     request = context["request"]
+    # The site and its social settings without a query (below, and in the footer).
+    site_data.load(request)
     page = page or context.get("page") or context.get("self")
     site_name = _("Manabiba")
     image = None
@@ -69,13 +74,8 @@ def kind_label(value):
 
 @register.simple_tag(takes_context=True)
 def program_index(context):
-    """The programme index, for the site navigation (one query, cached per request)."""
-    request = context["request"]
-    if not hasattr(request, "_program_index"):
-        from programs.models import ProgramIndexPage
-
-        request._program_index = ProgramIndexPage.objects.live().public().first()
-    return request._program_index
+    """The programme index, for the site navigation (shared between requests: cms/site_data.py)."""
+    return site_data.load(context["request"])["program_index"]
 
 
 @register.simple_tag(takes_context=True)
@@ -89,3 +89,14 @@ def querystring_with(context, **kwargs):
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def editor_userbar(context):
+    """Wagtail's user bar, for sessions that were given admin access at login. Asking Wagtail
+    itself costs every student two permission queries per page for a bar they never see."""
+    request = context.get("request")
+    session = getattr(request, "session", None)
+    if session is None or not session.get(ADMIN_SESSION):
+        return ""
+    return wagtailuserbar(context)

@@ -56,6 +56,7 @@ ROLES = {
 # Project URLs that never render a screen of their own for a GET, and why.
 NOT_SCREENS = {
     "admin_login": "leads to the one login (allauth), tested in tests/cms/accounts",
+    "safe_image_chosen": "Wagtail's chooser step (JSON for its modal), tests/cms/test_images",
 }
 # Words of an interface that a Japanese screen must not show in English. Whole words, case as
 # written: "CSV", a school's name or a code such as C-T00001 are fine.

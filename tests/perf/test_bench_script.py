@@ -90,8 +90,43 @@ def test_requests_are_split_evenly_over_rounds():
     assert run.parse_args(["--rounds", "3"]).rounds == 3
 
 
+def make_plan(students, quota):
+    from bench.seed import Plan
+
+    return Plan(
+        program_index="/p/",
+        program_page="/p/x/",
+        content_page="/c/",
+        space_week="/space/s/",
+        program_week="/programs/7/sessions/",
+        slots_month="/api",
+        students=students,
+        slot_quota=quota,
+        roster="/admin/checkin/slot/3/",
+        staff_sessions={"Staff": "s1", "Coordinators": "s2", "Editors": "s3", None: "s4"},
+    )
+
+
+def test_logged_in_routes_carry_each_role_s_session_and_a_target():
+    from bench.seed import Student
+
+    student = Student(
+        participant_id=1, session_key="mine", csrf_secret="c", free_places=1, held_slots=frozenset()
+    )
+    routes = {name: rest for name, *rest in run.logged_in_routes(make_plan([student], {}))}
+    assert len(routes) == 13
+    path, target, headers = routes["student: My bookings"]
+    assert (path, target) == ("/my/", run.STUDENT_TARGET)
+    assert "=mine" in headers["Cookie"]
+    path, target, headers = routes["staff: check-in roster (40)"]
+    assert (path, target) == ("/admin/checkin/slot/3/", run.ROSTER_TARGET)
+    assert headers["Cookie"].endswith("=s1")
+    assert routes["superuser: admin dashboard"][2]["Cookie"].endswith("=s4")
+    assert all(target >= 0.08 for _path, target, _headers in routes.values())
+
+
 def test_booking_plan_never_fills_a_slot_or_books_a_slot_twice():
-    from bench.seed import Plan, Student
+    from bench.seed import Student
 
     students = [
         Student(
@@ -103,7 +138,7 @@ def test_booking_plan_never_fills_a_slot_or_books_a_slot_twice():
         )
         for n in range(4)
     ]
-    plan = Plan("/p/", "/p/x/", "/c/", "/space/s/", "/api", students, {1: 2, 2: 3, 3: 9})
+    plan = make_plan(students, {1: 2, 2: 3, 3: 9})
     items = run.booking_items(plan, round_no=0)
     assert len(items) == 8  # every free place is used
     pairs = [(student.participant_id, slot) for student, slot in items]

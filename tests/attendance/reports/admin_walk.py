@@ -95,6 +95,7 @@ def fill(name: str, pattern: URLPattern, w: dict) -> dict | None:
         "checkin_outcome": w["secret"].pk,
         "checkin_renew_feed": w["secret"].pk,
         "booking_closure:reopen": w["closure"].pk,
+        "safe_image_chosen": w["image"].pk,
         "wagtailadmin_api:pages:detail": page.pk,
         "wagtailadmin_api:pages:action": page.pk,
         "wagtailadmin_api:documents:detail": w["document"].pk,
