@@ -17,35 +17,29 @@ Aggregates only: nothing here names, or links to, a participant.
 
 import datetime as dt
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.views.reports import ReportView
 from wagtail.log_actions import LogFormatter
 from wagtail.models import Site
 
 from attendance.models import Attendance, Outcome
 from attendance.services.reports import (
     NONE_SCHOOL,
-    current_fiscal_year,
     fiscal_year_report,
     log_report_export,
 )
 from core.audit import EXPORT_REPORT
-from core.spreadsheets import neutralise_cell
-from core.time import local_date
+from core.reports import FiscalYearReportView
 from programs.kinds import SupportKind
 
 from .charts import horizontal_bars, vertical_bars
 
 REPORT_PERMISSION = "attendance.view_reports"
-EARLIEST_FISCAL_YEAR = 2000
 
 FIGURES = (
     "visits",
@@ -111,20 +105,16 @@ def outcome_labels() -> dict:
     return {flag: capfirst(Outcome._meta.get_field(flag).verbose_name) for flag in Outcome.FLAGS}
 
 
-class AttendanceReportView(ReportView):
+class AttendanceReportView(FiscalYearReportView):
     template_name = "attendance/reports/attendance_report.html"
     page_title = gettext_lazy("Attendance report")
     header_icon = "table"
     index_url_name = "attendance_report"
-    paginate_by = None
     export_filename = "attendance-report"
+    # Next year's report may be opened before 1 April (its first months are planned).
+    years_ahead = 1
 
     list_export = ["fiscal_year", "dimension", "key", "label", *FIGURES]
-    # School names are typed by staff: no cell of the CSV may be read as a formula.
-    custom_value_preprocess = {
-        **ReportView.custom_value_preprocess,
-        str: {ReportView.FORMAT_CSV: neutralise_cell},
-    }
     export_headings = {
         "fiscal_year": gettext_lazy("Fiscal year"),
         "dimension": gettext_lazy("Dimension"),
@@ -145,40 +135,9 @@ class AttendanceReportView(ReportView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.now = timezone.now()
-        self.current_year = current_fiscal_year(local_date(self.now))
-        self.fiscal_year, self.year_error = self.parse_fiscal_year(request.GET.get("fiscal_year"))
-
-    def parse_fiscal_year(self, raw: str | None) -> tuple[int, str]:
-        """A bad or far-off year falls back to the current one, with a message."""
-        if raw in (None, ""):
-            return self.current_year, ""
-        raw = raw.strip()
-        if raw.isascii() and raw.isdigit():
-            year = int(raw)
-            if EARLIEST_FISCAL_YEAR <= year <= self.current_year + 1:
-                return year, ""
-        return self.current_year, _(
-            "There is no report for the fiscal year “%(value)s”. Showing fiscal year %(year)s."
-        ) % {"value": raw[:20], "year": self.current_year}
-
     @cached_property
     def report(self) -> dict:
         return fiscal_year_report(self.fiscal_year, now=self.now)
-
-    def get_page_subtitle(self):
-        return _("Fiscal year %(year)s") % {"year": self.fiscal_year}
-
-    def get_filename(self):
-        return f"{self.export_filename}-{self.fiscal_year}"
-
-    def get_export_url(self, format):
-        params = self.request.GET.copy()
-        params["fiscal_year"] = self.fiscal_year
-        params["export"] = format
-        return self.request.path + "?" + params.urlencode()
 
     def get_queryset(self):
         return self.export_rows()
@@ -226,12 +185,6 @@ class AttendanceReportView(ReportView):
             row["dimension"] = str(DIMENSION_LABELS[row["dimension"]])
         return rows
 
-    def stream_csv(self, queryset):
-        # Written out now, not streamed: a streamed body is rendered after the admin has
-        # switched back from the user's language, and its headings would come out in another
-        # language than its labels. The byte-order mark lets Excel read Japanese as UTF-8.
-        return ["\ufeff", *super().stream_csv(queryset)]
-
     def render_to_response(self, context, **response_kwargs):
         if self.is_export:
             log_report_export(
@@ -241,8 +194,6 @@ class AttendanceReportView(ReportView):
                 by=self.request.user,
                 now=self.now,
             )
-        elif self.year_error:
-            messages.warning(self.request, self.year_error)
         return super().render_to_response(context, **response_kwargs)
 
     def get_context_data(self, *args, **kwargs):
@@ -254,7 +205,11 @@ class AttendanceReportView(ReportView):
         context.update(
             {
                 "fiscal_year": self.fiscal_year,
-                "year_choices": self.year_choices(),
+                "year_choices": self.year_choices(
+                    Attendance.objects.order_by("fiscal_year")
+                    .values_list("fiscal_year", flat=True)
+                    .first()
+                ),
                 "report": report,
                 "year_error": self.year_error,
                 "outcomes": [(labels[flag], n) for flag, n in report["outcomes"].items()],
@@ -264,14 +219,6 @@ class AttendanceReportView(ReportView):
             }
         )
         return context
-
-    def year_choices(self) -> list[int]:
-        first = (
-            Attendance.objects.order_by("fiscal_year").values_list("fiscal_year", flat=True).first()
-        )
-        first = min(first or self.current_year, self.fiscal_year)
-        last = max(self.current_year, self.fiscal_year)
-        return list(range(last, first - 1, -1))
 
     def sections(self, report: dict) -> list[dict]:
         rows = report["breakdown"]

@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from .. import access
-from ..models import Case
 from ..services import cases as case_services
 from ..services.errors import OutreachError
 from ..services.plans import revise_plan
@@ -26,7 +25,9 @@ from .forms import (
 
 class CaseActionView(CaseView):
     """A form posted from the case page: valid and accepted by the service → back to the page
-    with a message; otherwise the page again, with the form and its errors."""
+    with a message; otherwise the page again, with the form and its errors. Each subclass names
+    its form and defines `act(case, cleaned_data)`, which calls the service and returns the
+    message."""
 
     http_method_names = ["post"]
     form_class = None
@@ -46,9 +47,6 @@ class CaseActionView(CaseView):
                 return redirect(case_url(case, self.anchor))
         messages.error(request, _("The change was not saved: see the form below."))
         return self.render_case(case, **{self.form_name: form})
-
-    def act(self, case: Case, data: dict) -> str:
-        raise NotImplementedError
 
 
 class ConsentView(CaseActionView):

@@ -6,23 +6,18 @@ case, reads them exact; anybody else reads every breakdown cell below 3 as "<3".
 (`?export=csv|xlsx`, Wagtail's `SpreadsheetExportMixin`) gives one sheet with a section and a
 dimension column, in the reader's language, and is audited."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.views.reports import ReportView
 from wagtail.models import Site
 
-from core.spreadsheets import neutralise_cell
-from core.time import fiscal_year_of, local_date, month_label
+from core.reports import FiscalYearReportView
+from core.time import month_label
 
 from .. import access
 from ..models import ConsultationRequest
 from ..services.figures import fiscal_year_figures, log_figures_export, suppressed
-
-EARLIEST_FISCAL_YEAR = 2000
 
 SECTIONS = (
     ("requests", "month", gettext_lazy("New consultation requests by month")),
@@ -37,18 +32,13 @@ SECTIONS = (
 )
 
 
-class OutreachFiguresView(ReportView):
+class OutreachFiguresView(FiscalYearReportView):
     template_name = "outreach/admin/figures.html"
     page_title = gettext_lazy("Outreach figures")
     header_icon = "table"
     index_url_name = "outreach_figures"
-    paginate_by = None
     export_filename = "outreach-figures"
     list_export = ["fiscal_year", "section", "key", "label", "count", "accepted"]
-    custom_value_preprocess = {
-        **ReportView.custom_value_preprocess,
-        str: {ReportView.FORMAT_CSV: neutralise_cell},
-    }
     export_headings = {
         "fiscal_year": gettext_lazy("Fiscal year"),
         "section": gettext_lazy("Section"),
@@ -63,26 +53,10 @@ class OutreachFiguresView(ReportView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.now = timezone.now()
-        self.today = local_date(self.now)
-        self.current_year = fiscal_year_of(self.today)
-        self.fiscal_year, self.year_error = self.parse_fiscal_year(request.GET.get("fiscal_year"))
-
-    def parse_fiscal_year(self, raw: str | None) -> tuple[int, str]:
-        if raw in (None, ""):
-            return self.current_year, ""
-        raw = raw.strip()
-        if (
-            raw.isascii()
-            and raw.isdigit()
-            and EARLIEST_FISCAL_YEAR <= int(raw) <= self.current_year
-        ):
-            return int(raw), ""
-        return self.current_year, _(
+    def year_error_message(self, value: str) -> str:
+        return _(
             "There are no figures for the fiscal year “%(value)s”. Showing fiscal year %(year)s."
-        ) % {"value": raw[:20], "year": self.current_year}
+        ) % {"value": value, "year": self.current_year}
 
     @cached_property
     def exact(self) -> bool:
@@ -92,18 +66,6 @@ class OutreachFiguresView(ReportView):
     def figures(self) -> dict:
         figures = fiscal_year_figures(self.fiscal_year, today=self.today)
         return figures if self.exact else suppressed(figures)
-
-    def get_page_subtitle(self):
-        return _("Fiscal year %(year)s") % {"year": self.fiscal_year}
-
-    def get_filename(self):
-        return f"{self.export_filename}-{self.fiscal_year}"
-
-    def get_export_url(self, format):
-        params = self.request.GET.copy()
-        params["fiscal_year"] = self.fiscal_year
-        params["export"] = format
-        return self.request.path + "?" + params.urlencode()
 
     def get_queryset(self):
         return self.export_rows()
@@ -175,11 +137,6 @@ class OutreachFiguresView(ReportView):
             row.setdefault("accepted", "")
         return rows
 
-    def stream_csv(self, queryset):
-        # Written out now (not streamed, so headings and labels share the user's language);
-        # the byte-order mark lets Excel read Japanese as UTF-8.
-        return ["\ufeff", *super().stream_csv(queryset)]
-
     def render_to_response(self, context, **response_kwargs):
         if self.is_export:
             log_figures_export(
@@ -189,8 +146,6 @@ class OutreachFiguresView(ReportView):
                 by=self.request.user,
                 now=self.now,
             )
-        elif self.year_error:
-            messages.warning(self.request, self.year_error)
         return super().render_to_response(context, **response_kwargs)
 
     def get_context_data(self, *args, **kwargs):
@@ -202,11 +157,10 @@ class OutreachFiguresView(ReportView):
             .values_list("fiscal_year", flat=True)
             .first()
         )
-        first = min(first or self.current_year, self.fiscal_year)
         context.update(
             {
                 "fiscal_year": self.fiscal_year,
-                "year_choices": list(range(self.current_year, first - 1, -1)),
+                "year_choices": self.year_choices(first),
                 "figures": self.figures,
                 "exact": self.exact,
                 "sections": self.sections(),

@@ -285,15 +285,8 @@ class RecordRequestView(InboxView):
             return self.show(form)
         data = form.cleaned_data
         consultation, token = request_services.record_request(
+            **form.request_fields(),
             channel=data["channel"],
-            writer=data["writer"],
-            topics=data["topics"],
-            body=data["body"],
-            reply_by=data["reply_by"],
-            email=data["email"],
-            phone=data["phone"],
-            name=data["name"],
-            source=data["source"],
             by=request.user,
             now=self.now,
         )

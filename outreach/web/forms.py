@@ -134,6 +134,12 @@ class RequestForm(NFKCFormMixin, forms.Form):
             data["name"] = ""
         return data
 
+    # What the services take from the form (`submit_request`, `record_request`).
+    REQUEST_FIELDS = ("writer", "topics", "body", "reply_by", "email", "phone", "name", "source")
+
+    def request_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.REQUEST_FIELDS}
+
 
 class FollowUpForm(NFKCFormMixin, forms.Form):
     body = forms.CharField(

@@ -88,15 +88,8 @@ def request_form(request):
             data = form.cleaned_data
             try:
                 stored, token = submit_request(
-                    writer=data["writer"],
-                    topics=data["topics"],
-                    body=data["body"],
-                    reply_by=data["reply_by"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    name=data["name"],
+                    **form.request_fields(),
                     anonymous=data["anonymous"],
-                    source=data["source"],
                     language=current_language(),
                     client_key=key,
                     now=now,

@@ -82,3 +82,17 @@ def make_visit(participant, day: dt.date, *, kind="study_space", source="import"
         fiscal_year=fiscal_year_of(day),
         month=day.year * 100 + day.month,
     )
+
+
+def texts(response) -> list[str]:
+    """The messages a response left for the next page, as text."""
+    from django.contrib.messages import get_messages
+
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def logged(participant, action):
+    """The audit entries of `action` about `participant`."""
+    from wagtail.models import ModelLogEntry
+
+    return ModelLogEntry.objects.filter(object_id=str(participant.pk), action=action)

@@ -4,9 +4,7 @@ Every view and change of a record is written to Wagtail's audit log."""
 import datetime as dt
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
-from wagtail.models import ModelLogEntry
 
 from attendance.models import Outcome
 from attendance.services.checkin import check_in
@@ -15,22 +13,16 @@ from core import audit
 from .factories import (
     NOW,
     TODAY,
+    logged,
     make_booking,
     make_participant,
     make_school,
     make_slot,
     make_visit,
+    texts,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def texts(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def logged(participant, action):
-    return ModelLogEntry.objects.filter(object_id=str(participant.pk), action=action)
 
 
 def test_record_shows_history_and_is_logged_as_viewed(staff_client, staff):

@@ -340,8 +340,8 @@ class Command(BaseCommand):
 
     def seed_attendance_history(self, schools, *, now):
         """Past years of attendance, so that the coordinators' report and charts tell a year's
-        story (cms/demo/history.py)."""
-        from cms.demo.history import seed_history
+        story (cms/demo/history.py, history_rows.py)."""
+        from cms.demo.history_rows import seed_history
 
         self.created += seed_history(
             now=now,
