@@ -11,9 +11,11 @@ class CmsConfig(AppConfig):
 
         from .accounts.middleware import connect_signals as connect_account_signals
         from .page_cache import connect_signals
+        from .personal_cache import connect_signals as connect_personal_signals
         from .redis_cache import cache_recovered
 
         connect_signals()
+        connect_personal_signals()
         connect_account_signals()
         # Redis back after an outage: its version copies may be older than the database's.
         cache_recovered.connect(resync_versions, dispatch_uid="cms.resync_cache_versions")

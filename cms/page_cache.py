@@ -21,11 +21,12 @@ An entry whose versions are not the current ones is a miss; both versions and th
 back in one cache round trip. The cache must be shared by all worker processes (Redis or the
 database cache in production), otherwise a version bumped in one worker is unseen by another.
 
-What is never cached: requests carrying a session or a pending-messages cookie (logged-in
-users, anonymous visitors with a flash message), responses that set a cookie, use a CSRF token,
-touch the session, or say `Cache-Control: private/no-store`, anything but status 200, pages
-behind a view restriction, and query strings a page does not understand (so that random
-parameters cannot fill the cache).
+What is never cached here: requests carrying a session or a pending-messages cookie (logged-in
+users, anonymous visitors with a flash message; a logged-in student gets a copy of their own
+instead, under the same versions and policies: cms/personal_cache.py), responses that set a
+cookie, use a CSRF token, touch the session, or say `Cache-Control: private/no-store`, anything
+but status 200, pages behind a view restriction, and query strings a page does not understand
+(so that random parameters cannot fill the cache).
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ from django.utils.cache import patch_vary_headers
 
 from core.cache import KEY as AVAILABILITY_KEY
 from core.cache import PAGES_KEY, availability_version, bump_version, read_version
+
+from . import personal_cache
 
 PAGES_VERSION_KEY = PAGES_KEY
 HEADER = "X-Page-Cache"
@@ -84,6 +87,11 @@ VIEW_POLICIES = {
         availability=True,
         query_params=frozenset({"start", "end", "space", "program"}),
     ),
+    # Only ever a person's own page (anonymous visitors are sent to log in, which is no 200):
+    # kept per person by cms/personal_cache.py. The API's bookings path is named after its
+    # POST; a GET there lists the student's own bookings.
+    "my_bookings": Policy(timeout=60, availability=True),
+    "manabiba_api:create_booking": Policy(timeout=60, availability=True),
 }
 
 
@@ -216,16 +224,25 @@ class PageCacheMiddleware:
             }
             cache.set(versions["key"], entry, timeout=policy.timeout)
             response[HEADER] = "miss"
+        elif policy is not None:
+            personal_cache.store(request, response, policy)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not enabled() or not _may_use_cache(request):
+        if not enabled() or request.method not in ("GET", "HEAD"):
             return None
         match = request.resolver_match
         view_name = match.view_name if match else None
         policy = VIEW_POLICIES.get(view_name)
         if policy is None and view_name != WAGTAIL_SERVE:
             return None
+        if not _may_use_cache(request):
+            # A logged-in visitor: their own copy, if any (cms/personal_cache.py).
+            if not personal_cache.wanted(request):
+                return None
+            if policy is not None:
+                mark_cacheable(request, policy)
+            return personal_cache.lookup(request)
         if policy is not None:
             mark_cacheable(request, policy)
         # Wagtail pages are marked later, by the before_serve_page hook, once the page type is

@@ -76,7 +76,10 @@ def add_data(site, participant, n=10) -> None:
 
 
 def test_student_pages_cost_a_fixed_number_of_queries(client, site, settings):
+    """What rendering costs; a page a student has seen since anything changed is their own
+    copy, for two queries (tests/perf/test_personal_cache.py)."""
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    settings.PERSONAL_PAGE_CACHE_ENABLED = False
     user = make_student()
     client.force_login(user)
     urls = student_urls(site)

@@ -89,7 +89,7 @@ def test_unpublished_moved_and_deleted_pages_are_not_served_from_cache(client, i
     assert client.get("/programs/" + other.slug + "/").status_code == 404
 
 
-def test_logged_in_users_never_get_or_fill_the_cache(client, index):
+def test_logged_in_users_never_get_or_fill_the_shared_cache(client, index):
     make_program(index, title="水の実験")
     visit(client, "/programs/")
     assert visit(client, "/programs/")[0][HEADER] == "hit"
@@ -97,9 +97,13 @@ def test_logged_in_users_never_get_or_fill_the_cache(client, index):
     student = Client()
     student.force_login(make_student())
     response, html = visit(student, "/programs/")
-    assert HEADER not in response
+    # Their own copy (cms/personal_cache.py), never the anonymous one.
+    assert response[HEADER] == "miss-personal"
+    assert "private" in response["Cache-Control"]
     # The personal header (a link to the student's own bookings), not the anonymous one.
     assert "/my/" in html
+    response, again = visit(student, "/programs/")
+    assert response[HEADER] == "hit-personal" and again == html
 
     # What a logged-in student saw was not stored for anonymous visitors.
     anonymous = Client()
