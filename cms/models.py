@@ -12,7 +12,7 @@ from wagtail.search import index
 
 from attendance.services.impact import public_headline
 from core.blocks import BodyBlock
-from core.pages import SharePageMixin
+from core.pages import CachedRoutingMixin, CachedViewRestrictionsMixin, SharePageMixin
 from core.time import local_date
 from outreach.services.figures import public_totals as outreach_totals
 from programs.listing import shared_upcoming_programs
@@ -46,7 +46,7 @@ class SocialSettings(BaseSiteSetting):
         verbose_name = _("social media")
 
 
-class HomePage(SharePageMixin, Page):
+class HomePage(CachedRoutingMixin, CachedViewRestrictionsMixin, SharePageMixin, Page):
     intro = models.TextField(_("introduction"), blank=True, max_length=500)
     hero_image = models.ForeignKey(
         "wagtailimages.Image",
@@ -82,7 +82,7 @@ class HomePage(SharePageMixin, Page):
         return context
 
 
-class ContentPage(SharePageMixin, Page):
+class ContentPage(CachedViewRestrictionsMixin, SharePageMixin, Page):
     """A plain page: about us, access, privacy policy, for guardians."""
 
     summary = models.CharField(_("summary"), max_length=200, blank=True)
@@ -98,7 +98,7 @@ class ContentPage(SharePageMixin, Page):
         verbose_name = _("content page")
 
 
-class ImpactPage(SharePageMixin, Page):
+class ImpactPage(CachedViewRestrictionsMixin, SharePageMixin, Page):
     """The year in numbers for the public: visits, people and programme sessions of the current
     fiscal year. Any count below 3 is shown as "<3" so that no one can be singled out."""
 

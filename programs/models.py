@@ -17,7 +17,7 @@ from wagtail.search import index
 
 from core.blocks import BodyBlock
 from core.models import BookingRules
-from core.pages import SharePageMixin
+from core.pages import CachedViewRestrictionsMixin, SharePageMixin
 
 from .kinds import PROGRAM_KIND_VALUES, PROGRAM_KINDS, SupportKind
 from .listing import shared_upcoming_programs
@@ -28,7 +28,7 @@ from .widgets import WagtailRecurrenceWidget
 PROGRAMS_PER_PAGE = 12
 
 
-class ProgramIndexPage(SharePageMixin, Page):
+class ProgramIndexPage(CachedViewRestrictionsMixin, SharePageMixin, Page):
     intro = models.TextField(_("introduction"), blank=True, max_length=500)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -70,7 +70,7 @@ class ProgramPageForm(WagtailAdminPageForm):
             self.instance.defer_publish_checks = False
 
 
-class ProgramPage(SharePageMixin, BookingRules, Page):
+class ProgramPage(CachedViewRestrictionsMixin, SharePageMixin, BookingRules, Page):
     kind = models.CharField(_("kind"), max_length=20, choices=PROGRAM_KINDS)
     summary = models.CharField(
         _("summary"),
