@@ -141,3 +141,62 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant.reference} {self.fiscal_year}"
+
+
+class AttendanceImport(models.Model):
+    """One spreadsheet uploaded in the admin, from upload to import (attendance/imports/).
+
+    The file waits in the private `imports` storage (shared by every app server and the worker)
+    under `stored_name`, and is deleted once the upload is imported, cancelled or failed. The
+    figures of the check and the first problems are kept here, so that the preview page reads
+    the row instead of the file. States move forward only: uploaded → checked → importing →
+    imported, or to cancelled or failed; the confirm and cancel steps lock the row to decide.
+    """
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", _("Being checked")
+        CHECKED = "checked", _("Checked, waiting for confirmation")
+        FAILED = "failed", _("Failed")
+        IMPORTING = "importing", _("Importing")
+        IMPORTED = "imported", _("Imported")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Failure(models.TextChoices):
+        PROBLEMS = "problems", _("The file has problems")
+        ERROR = "error", _("The file could not be processed")
+        ABANDONED = "abandoned", _("The work stopped before it finished")
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), db_index=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("size"))
+    # A random name in the `imports` storage; empty once the file is deleted.
+    stored_name = models.CharField(max_length=255, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.UPLOADED
+    )
+    failure = models.CharField(max_length=10, choices=Failure.choices, blank=True)
+    preview = models.JSONField(default=dict, blank=True)
+    # The first problems only (a bad file may have 200,000); problem_count has them all.
+    problems = models.JSONField(default=list, blank=True)
+    problem_count = models.PositiveIntegerField(default=0)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attendance import")
+        verbose_name_plural = _("attendance imports")
+        # Rows of these files name people: Staff and administrators import, Coordinators never.
+        default_permissions = ()
+        permissions = [("import_attendance", "Can import attendance spreadsheets")]
+
+    def __str__(self) -> str:
+        # What the audit log shows as the entry's object: never the file's name, which may name
+        # a person.
+        return _("Attendance import %(number)s") % {"number": self.pk}

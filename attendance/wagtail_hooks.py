@@ -8,6 +8,7 @@ from wagtail.admin.menu import MenuItem
 
 from core import audit
 
+from .imports import uploads as import_uploads
 from .reports import views as report_views
 from .services.retention import ANONYMISE_ACTION
 
@@ -93,4 +94,29 @@ def register_report_menu_item():
         icon_name="table",
         order=50,
         permissions=("attendance.view_reports",),
+    )
+
+
+# Importing attendance spreadsheets (attendance.imports): Staff and administrators only ---------
+
+
+@hooks.register("register_log_actions")
+def register_import_log_actions(actions):
+    audit.register_actions(actions, import_uploads.ACTIONS)
+
+
+@hooks.register("register_admin_urls")
+def register_import_urls():
+    return [path("attendance-imports/", include("attendance.imports.urls"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return PermissionMenuItem(
+        _("Import attendance"),
+        reverse("attendance_import_list"),
+        name="attendance-import",
+        icon_name="upload",
+        order=126,
+        permissions=("attendance.import_attendance",),
     )

@@ -21,6 +21,8 @@ RECORD_OUTCOME = "manabiba.record_outcome"
 RENEW_FEED = "manabiba.renew_feed"
 # Registered with its own formatter by attendance.reports.views (the message names the year).
 EXPORT_REPORT = "manabiba.export_report"
+# An attendance import (attendance.services.importing): hangs off the site, counts only.
+IMPORT_ATTENDANCE = "manabiba.import_attendance"
 
 ACTIONS = {
     VIEW_PARTICIPANT: (_("View participant"), _("Viewed the participant's record")),
@@ -30,6 +32,7 @@ ACTIONS = {
     RECORD_CONSENT: (_("Record guardian consent"), _("Guardian consent recorded")),
     RECORD_OUTCOME: (_("Record outcome"), _("Outcome recorded")),
     RENEW_FEED: (_("Renew calendar address"), _("Private calendar address renewed")),
+    IMPORT_ATTENDANCE: (_("Import attendance"), _("Attendance imported")),
 }
 
 

@@ -15,6 +15,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 INSTALLED_APPS = [
     "cms",
+    "ministry",
     "outreach",
     "attendance",
     "booking",
@@ -57,6 +58,10 @@ INSTALLED_APPS = [
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "mail": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    # Checking and importing attendance spreadsheets from the admin (attendance/imports/): a
+    # 50 MB file takes longer than a web request may last, so production runs them in
+    # `manage.py db_worker --backend imports`; here they run in-process.
+    "imports": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
 
 MIDDLEWARE = [
@@ -245,9 +250,22 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Uploaded attendance spreadsheets name people: they wait for their import in a private folder
+# outside MEDIA_ROOT, never served, and are deleted once imported, cancelled or failed
+# (attendance/imports/). Production puts them in the private part of the bucket.
+IMPORTS_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": BASE_DIR / "private" / "imports",
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    },
+}
+
 STORAGES = {
     "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "imports": IMPORTS_STORAGE,
 }
 
 # The page editor posts many fields for StreamField-heavy pages.

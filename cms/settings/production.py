@@ -65,6 +65,9 @@ WAGTAILADMIN_BASE_URL = require_env("WAGTAILADMIN_BASE_URL")
 TASKS = {  # noqa: F811
     **TASKS,  # noqa: F405
     "mail": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    # Checking and importing attendance spreadsheets outlast gunicorn's timeout:
+    # `manage.py db_worker --backend imports` (deploy/systemd/manabiba-import-worker.service).
+    "imports": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
 
 MIDDLEWARE = [  # noqa: F405
@@ -78,7 +81,26 @@ MIDDLEWARE = [  # noqa: F405
 STORAGES = {  # noqa: F811
     "default": MEDIA_STORAGE,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "imports": IMPORTS_STORAGE,  # noqa: F405
 }
+# With two app servers (AWS_STORAGE_BUCKET_NAME set, base.py), the spreadsheet uploaded through
+# one is checked and imported by a worker elsewhere: it goes to the bucket, under a private
+# prefix, readable only with the keys (never public, whatever AWS_QUERYSTRING_AUTH says for
+# media, and never through the media's custom domain).
+if MEDIA_STORAGE["BACKEND"] == "storages.backends.s3.S3Storage":  # noqa: F405
+    STORAGES["imports"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **{
+                key: value
+                for key, value in MEDIA_STORAGE["OPTIONS"].items()  # noqa: F405
+                if key not in {"custom_domain", "querystring_auth"}
+            },
+            "location": "private/imports",
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
 
 # HTTPS everywhere; the proxy in front terminates TLS and says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

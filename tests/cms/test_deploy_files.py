@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
+
+from attendance.imports.uploads import MAX_UPLOAD_SIZE
 
 ROOT = Path(settings.BASE_DIR)
 DEPLOY = ROOT / "deploy"
@@ -98,11 +101,17 @@ def test_systemd_accepts_the_units(tmp_path):
 def test_nginx_config_forwards_what_django_needs():
     conf = (DEPLOY / "nginx" / "manabiba.conf").read_text()
     for header in ("X-Forwarded-Proto $scheme", "X-Forwarded-For", "Host $host"):
-        assert conf.count(f"proxy_set_header {header}") == 3, header  # /, /healthz on 80 and 443
+        # /, /healthz on 80 and 443, and the import's upload
+        assert conf.count(f"proxy_set_header {header}") == 4, header
     assert conf.count("location = /healthz") == 2
     assert "return 301 https://$host$request_uri;" in conf
     assert len(re.findall(r"^\s+server \S+:8000", conf, re.M)) == 2
     size = re.search(r"client_max_body_size (\d+)m;", conf).group(1)
+    upload = re.search(
+        r"location = /admin/attendance-imports/upload/ \{\s+client_max_body_size (\d+)m;", conf
+    ).group(1)
+    assert int(upload) * 1024 * 1024 > MAX_UPLOAD_SIZE
+    assert reverse("attendance_import_upload") == "/admin/attendance-imports/upload/"
     assert int(size) * 1024 * 1024 > settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE
     assert int(size) * 1024 * 1024 > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 

@@ -131,14 +131,21 @@ def new_rows(columns_before: dict) -> dict:
     }
 
 
+# Models created after the move, whose permissions later migrations grant (the import).
+LATER_MODELS = ["attendanceimport"]
+
+
 def group_permissions(Group) -> dict:
-    """{group: {(app, model, codename)}} for the role groups, on the apps the move concerns: the
-    migrations after it (outreach's roles) grant the groups permissions of their own."""
+    """{group: {(app, model, codename)}} for the role groups, on the apps and models the move
+    concerns: the migrations after it (outreach's roles, the attendance import) grant the
+    groups permissions of their own."""
     return {
         group.name: set(
             group.permissions.filter(
                 content_type__app_label__in=["booking", "attendance", "cms", "core"]
-            ).values_list("content_type__app_label", "content_type__model", "codename")
+            )
+            .exclude(content_type__model__in=LATER_MODELS)
+            .values_list("content_type__app_label", "content_type__model", "codename")
         )
         for group in Group.objects.filter(name__in=GROUPS)
     }

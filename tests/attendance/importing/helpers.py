@@ -1,7 +1,7 @@
 """Small builders for the import, report-command and retention tests."""
 
 import datetime as dt
-from io import StringIO
+from io import BytesIO, StringIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -26,11 +26,30 @@ def make_schools() -> dict[str, School]:
     }
 
 
-def write_csv(tmp_path: Path, lines: list[str], *, name="visits.csv", bom=False) -> Path:
+def write_csv(
+    tmp_path: Path, lines: list[str], *, name="visits.csv", bom=False, encoding="utf-8"
+) -> Path:
     path = tmp_path / name
-    text = "\n".join(lines) + "\n"
-    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    path.write_bytes(csv_bytes(lines, bom=bom, encoding=encoding))
     return path
+
+
+def csv_bytes(lines: list[str], *, bom=False, encoding="utf-8", newline="\n") -> bytes:
+    text = newline.join(lines) + newline
+    return (b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding)
+
+
+def xlsx_bytes(rows: list[list]) -> bytes:
+    """A workbook whose first sheet holds `rows` (cells as given: text, dates, numbers)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def run(name: str, *args) -> tuple[str, str]:

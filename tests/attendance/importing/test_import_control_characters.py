@@ -9,7 +9,7 @@ from attendance.services.importing import ImportFileError, import_attendance
 from booking.models import Participant
 from tests.attendance.importing.helpers import HEADER, at, make_schools, run, write_csv
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_nul_in_a_cell_is_a_line_numbered_error(tmp_path):
