@@ -3,6 +3,9 @@
 
 Each chart is only a picture of a table printed beside it, which stays the accessible source
 of the numbers; the SVG carries a title and a description for screen readers.
+
+A value given as text is a suppressed cell ("<3", "withheld"): it gets no bar, only its label,
+and the scale is set by the numbers shown, so no length anywhere stands for a hidden value.
 """
 
 from dataclasses import dataclass, field
@@ -22,7 +25,7 @@ VALUE_LABEL_HEIGHT = 16
 @dataclass
 class Bar:
     label: str
-    value: int
+    value: int | str
     x: float = 0
     y: float = 0
     width: float = 0
@@ -31,6 +34,10 @@ class Bar:
     label_y: float = 0
     value_x: float = 0
     value_y: float = 0
+
+    @property
+    def drawn(self) -> bool:
+        return not isinstance(self.value, str)
 
 
 @dataclass
@@ -53,9 +60,13 @@ class Chart:
         return f"chart-{self.slug}-desc"
 
 
-def _scale(values: list[int], space: float) -> float:
-    top = max(values, default=0)
+def _scale(values: list, space: float) -> float:
+    top = max((value for value in values if not isinstance(value, str)), default=0)
     return space / top if top else 0
+
+
+def _length(value, scale: float) -> float:
+    return 0 if isinstance(value, str) else value * scale
 
 
 def horizontal_bars(slug: str, title: str, description: str, data) -> Chart:
@@ -73,7 +84,7 @@ def horizontal_bars(slug: str, title: str, description: str, data) -> Chart:
     )
     for index, (label, value) in enumerate(data):
         top = index * ROW_HEIGHT + 2
-        width = value * scale
+        width = _length(value, scale)
         chart.bars.append(
             Bar(
                 label=str(label),
@@ -107,7 +118,7 @@ def vertical_bars(slug: str, title: str, description: str, data) -> Chart:
     )
     for index, (label, value) in enumerate(data):
         left = index * COLUMN_WIDTH
-        height = value * scale
+        height = _length(value, scale)
         chart.bars.append(
             Bar(
                 label=str(label),

@@ -10,7 +10,10 @@ report as ONE sheet with a `dimension` column: a `total` row, then the `month`, 
 `school` rows, then one `outcome` row per outcome whose count of participants is in the
 "unique participants" column. One file keeps every figure of the year together for the
 ministry's report and is easy to filter in Excel. Every export is written to Wagtail's audit
-log with the fiscal year and format, and nothing personal.
+log with the fiscal year, format and encoding, and nothing personal.
+
+Staff read every figure exact; coordinators read the breakdowns with small cells suppressed, on
+the page, in its charts and in both exports alike (`suppression.sees_exact_figures`).
 
 Aggregates only: nothing here names, or links to, a participant.
 """
@@ -30,14 +33,15 @@ from wagtail.models import Site
 from attendance.models import Attendance, Outcome
 from attendance.services.reports import (
     NONE_SCHOOL,
-    fiscal_year_report,
     log_report_export,
+    shared_fiscal_year_report,
 )
 from core.audit import EXPORT_REPORT
-from core.reports import FiscalYearReportView
+from core.reports import FiscalYearReportView, export_format_name
 from programs.kinds import SupportKind
 
 from .charts import horizontal_bars, vertical_bars
+from .suppression import sees_exact_figures, suppressed_report
 
 REPORT_PERMISSION = "attendance.view_reports"
 
@@ -60,7 +64,7 @@ class ExportLogFormatter(LogFormatter):
         data = log_entry.data or {}
         return _("Exported the attendance report of fiscal year %(year)s as %(format)s") % {
             "year": data.get("fiscal_year", "?"),
-            "format": str(data.get("format", "?")).upper(),
+            "format": export_format_name(data),
         }
 
 
@@ -136,8 +140,15 @@ class AttendanceReportView(FiscalYearReportView):
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property
+    def exact(self) -> bool:
+        return sees_exact_figures(self.request.user)
+
+    @cached_property
     def report(self) -> dict:
-        return fiscal_year_report(self.fiscal_year, now=self.now)
+        """The year's figures as this reader may see them (every figure below reads this)."""
+        # Shared between readers until a visit, booking or school changes (or a minute passes).
+        report = shared_fiscal_year_report(self.fiscal_year, now=self.now)
+        return report if self.exact else suppressed_report(report)
 
     def get_queryset(self):
         return self.export_rows()
@@ -187,13 +198,14 @@ class AttendanceReportView(FiscalYearReportView):
 
     def render_to_response(self, context, **response_kwargs):
         if self.is_export:
-            log_report_export(
+            entry = log_report_export(
                 self.fiscal_year,
                 self.request.GET["export"],
                 site=Site.find_for_request(self.request),
                 by=self.request.user,
                 now=self.now,
             )
+            self.record_export_encoding(entry)
         return super().render_to_response(context, **response_kwargs)
 
     def get_context_data(self, *args, **kwargs):
@@ -211,11 +223,13 @@ class AttendanceReportView(FiscalYearReportView):
                     .first()
                 ),
                 "report": report,
+                "exact": self.exact,
                 "year_error": self.year_error,
                 "outcomes": [(labels[flag], n) for flag, n in report["outcomes"].items()],
                 "sections": self.sections(report),
                 "xlsx_url": self.xlsx_export_url,
                 "csv_url": self.csv_export_url,
+                "csv_cp932_url": self.csv_cp932_export_url,
             }
         )
         return context

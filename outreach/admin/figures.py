@@ -3,8 +3,8 @@ committee and the leads (`outreach.view_outreach_report`).
 
 Counts only, from `outreach.services.figures.fiscal_year_figures`. A lead, who already sees every
 case, reads them exact; anybody else reads every breakdown cell below 3 as "<3". Export
-(`?export=csv|xlsx`, Wagtail's `SpreadsheetExportMixin`) gives one sheet with a section and a
-dimension column, in the reader's language, and is audited."""
+(`?export=csv|xlsx`, and `&encoding=cp932` for Shift_JIS: `core.reports`) gives one sheet
+with a section and a dimension column, in the reader's language, and is audited."""
 
 from django.core.exceptions import PermissionDenied
 from django.utils.functional import cached_property
@@ -139,13 +139,14 @@ class OutreachFiguresView(FiscalYearReportView):
 
     def render_to_response(self, context, **response_kwargs):
         if self.is_export:
-            log_figures_export(
+            entry = log_figures_export(
                 self.fiscal_year,
                 self.request.GET["export"],
                 target=Site.find_for_request(self.request) or self.request.user,
                 by=self.request.user,
                 now=self.now,
             )
+            self.record_export_encoding(entry)
         return super().render_to_response(context, **response_kwargs)
 
     def get_context_data(self, *args, **kwargs):
@@ -166,6 +167,7 @@ class OutreachFiguresView(FiscalYearReportView):
                 "sections": self.sections(),
                 "xlsx_url": self.xlsx_export_url,
                 "csv_url": self.csv_export_url,
+                "csv_cp932_url": self.csv_cp932_export_url,
             }
         )
         return context

@@ -38,6 +38,14 @@ def coordinator_client(client):
     return client
 
 
+@pytest.fixture
+def staff_client(client):
+    """Staff read every figure exact; a coordinator reads small cells suppressed
+    (test_suppression_recovery.py)."""
+    client.force_login(make_user("staff", groups=["Staff"], admin_language="en"))
+    return client
+
+
 def figure(html: str, element_id: str) -> str:
     marker = f'id="{element_id}">'
     start = html.index(marker) + len(marker)
@@ -91,8 +99,8 @@ def test_the_reports_menu_leads_a_coordinator_to_the_report(coordinator_client, 
     assert figure(response.content.decode(), "figure-total-visits") == "4"
 
 
-def test_headline_figures_and_breakdowns(coordinator_client, data):
-    response = coordinator_client.get(URL)
+def test_headline_figures_and_breakdowns(staff_client, data):
+    response = staff_client.get(URL)
     assert response.status_code == 200
     html = response.content.decode()
     assert figure(html, "figure-total-visits") == "4"
@@ -139,8 +147,8 @@ def test_headline_figures_and_breakdowns(coordinator_client, data):
     assert outcomes.count('class="num">1<') == 1  # one participant returned to school
 
 
-def test_charts_are_inline_svg_with_title_and_description(coordinator_client, data):
-    html = coordinator_client.get(URL).content.decode()
+def test_charts_are_inline_svg_with_title_and_description(staff_client, data):
+    html = staff_client.get(URL).content.decode()
     for slug in ("month", "kind", "school"):
         assert f'aria-labelledby="chart-{slug}-title chart-{slug}-desc"' in html
         assert f'<title id="chart-{slug}-title">' in html
@@ -155,8 +163,8 @@ def test_charts_are_inline_svg_with_title_and_description(coordinator_client, da
     assert "chart.js" not in html.lower() and "cdn" not in html.lower()
 
 
-def test_choose_another_fiscal_year(coordinator_client, data):
-    html = coordinator_client.get(URL, {"fiscal_year": "2025"}).content.decode()
+def test_choose_another_fiscal_year(staff_client, data):
+    html = staff_client.get(URL, {"fiscal_year": "2025"}).content.decode()
     assert figure(html, "figure-total-visits") == "1"
     assert figure(html, "figure-new") == "1"
     assert '<option value="2025" selected>' in html
@@ -185,8 +193,8 @@ def read_csv(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
 
 
-def test_csv_export_has_every_figure_with_a_dimension_column(coordinator_client, data):
-    response = coordinator_client.get(URL, {"fiscal_year": "2026", "export": "csv"})
+def test_csv_export_has_every_figure_with_a_dimension_column(staff_client, data):
+    response = staff_client.get(URL, {"fiscal_year": "2026", "export": "csv"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = read_csv(response)
@@ -215,8 +223,8 @@ def test_csv_export_has_every_figure_with_a_dimension_column(coordinator_client,
         assert secret not in body
 
 
-def test_xlsx_export_matches_the_page(coordinator_client, data):
-    response = coordinator_client.get(URL, {"export": "xlsx"})
+def test_xlsx_export_matches_the_page(staff_client, data):
+    response = staff_client.get(URL, {"export": "xlsx"})
     assert response.status_code == 200
     assert 'filename="attendance-report-2026.xlsx"' in response["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
