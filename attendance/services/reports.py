@@ -2,7 +2,9 @@
 
 One function, `fiscal_year_report`, computes every figure of a fiscal year and its breakdowns
 by month, kind of support and school. The admin report, its CSV/XLSX exports, the public impact
-page and `manage.py attendance_report` all call it, so they cannot disagree.
+page and `manage.py attendance_report` all call it, so they cannot disagree. `period_report`
+gives the same figures for some days of one fiscal year (the ministry's mid-year report and
+the same days of the year before), from the same code.
 
 Everything is computed in the database in a fixed number of queries (the same at a thousand
 rows and at a few hundred thousand). Attendance rows carry their local date, fiscal year and
@@ -15,36 +17,42 @@ counted once, in the month of their first visit ever; by kind and school, in eac
 
 import datetime as dt
 
-from django.db import connection
 from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
-from attendance.models import Attendance, Outcome
+from attendance.models import Outcome
 from booking.models import Booking, Slot
 from core import audit
+from core.cache import ATTENDANCE_KEY, cached_under_versions, shared_caching_enabled
+from core.cache import KEY as AVAILABILITY_KEY
 from core.figures import suppress_small
 from core.models import School
 from core.time import (
     fiscal_months,
     fiscal_year_bounds,
     fiscal_year_of,
+    month_key,
     month_label,
     start_of_day,
 )
 from programs.kinds import SupportKind
 
 from .checkin import no_shows as no_shows_among
+from .report_sql import attendance_figures
+
+# Seconds a shared yearly report is kept at most (`shared_fiscal_year_report`).
+SHARED_REPORT_TIMEOUT = 60
 
 NONE_SCHOOL = "none"
 DIMENSIONS = ("month", "kind", "school")
 
 
-def _month_case(field: str, fiscal_year: int) -> Case:
+def _month_case(field: str, months: list[int]) -> Case:
     """Bucket an aware datetime column into YYYYMM by Asia/Tokyo month boundaries, using only
     range comparisons (portable, and indexes stay usable)."""
     whens = []
-    for key in fiscal_months(fiscal_year):
+    for key in months:
         year, month = divmod(key, 100)
         first = dt.date(year, month, 1)
         following = dt.date(year + (month == 12), month % 12 + 1, 1)
@@ -65,9 +73,9 @@ def _slot_kind(prefix: str = "") -> Case:
     )
 
 
-def _empty_rows(fiscal_year: int, schools: dict) -> dict:
+def _empty_rows(months: list[int], schools: dict) -> dict:
     return {
-        "month": {k: _zero() for k in fiscal_months(fiscal_year)},
+        "month": {k: _zero() for k in months},
         "kind": {k: _zero() for k in SupportKind.values},
         "school": {**{pk: _zero() for pk in schools}, None: _zero()},
     }
@@ -85,17 +93,80 @@ def _zero() -> dict:
     }
 
 
+def period_within_fiscal_year(first_day: dt.date, last_day: dt.date) -> int:
+    """The fiscal year holding every day of `first_day` … `last_day`, or ValueError: a report
+    compares a period with the same period of the previous year, and its continuing
+    participants are those of the previous fiscal year, so a period never crosses 1 April."""
+    if last_day < first_day:
+        raise ValueError(
+            f"The period is reversed: it ends on {last_day.isoformat()}, "
+            f"before it starts on {first_day.isoformat()}."
+        )
+    fiscal_year = fiscal_year_of(first_day)
+    if fiscal_year_of(last_day) != fiscal_year:
+        raise ValueError(
+            f"The period {first_day.isoformat()} … {last_day.isoformat()} crosses 1 April: "
+            f"a report covers days of one fiscal year (年度), here "
+            f"{fiscal_year}-04-01 … {fiscal_year + 1}-03-31."
+        )
+    return fiscal_year
+
+
+def period_months(first_day: dt.date, last_day: dt.date) -> list[int]:
+    """YYYYMM keys of the months a period (inside one fiscal year) touches, in order."""
+    first, last = month_key(first_day), month_key(last_day)
+    return [key for key in fiscal_months(fiscal_year_of(first_day)) if first <= key <= last]
+
+
 def fiscal_year_report(fiscal_year: int, *, now: dt.datetime) -> dict:
     """Every figure of `fiscal_year` (2025 = 2025-04-01 … 2026-03-31, Asia/Tokyo)."""
     first_day, last_day = fiscal_year_bounds(fiscal_year)
+    return _report(fiscal_year, first_day, last_day, now=now)
+
+
+def shared_fiscal_year_report(fiscal_year: int, *, now: dt.datetime) -> dict:
+    """`fiscal_year_report`, shared between readers while nothing it counts has changed.
+
+    Kept under the attendance version (every visit, outcome or school saved; the importer
+    bumps it after a bulk insert) and the availability version (bookings, slots, closures:
+    no-shows and seat use), and for a minute at most: no-shows and seat use also move as
+    slots end, which no version says. Its keys are language-neutral (the views label them).
+    On 200,000 visits the report is ~130 ms of SQL; opening it again, or a colleague opening
+    it, costs none."""
+    if not shared_caching_enabled():
+        return fiscal_year_report(fiscal_year, now=now)
+    return cached_under_versions(
+        f"attendance-report:{fiscal_year}",
+        lambda: fiscal_year_report(fiscal_year, now=now),
+        timeout=SHARED_REPORT_TIMEOUT,
+        versions=(ATTENDANCE_KEY, AVAILABILITY_KEY),
+    )
+
+
+def period_report(first_day: dt.date, last_day: dt.date, *, now: dt.datetime) -> dict:
+    """Every figure of the days `first_day` … `last_day` (both included, inside one fiscal
+    year: the mid-year report's cut-off, or the same days of the previous year), shaped as
+    `fiscal_year_report` with the months of the period only, plus `first_day` and `last_day`.
+
+    Continuing participants came in the previous fiscal year; new ones never came before
+    `first_day`. Outcomes are recorded per participant per fiscal year with no date of their
+    own (`recorded_at` moves on every edit), so a period shows its fiscal year's outcomes as
+    recorded when the report runs; `outcomes_cover` says so ("fiscal_year")."""
+    fiscal_year = period_within_fiscal_year(first_day, last_day)
+    report = _report(fiscal_year, first_day, last_day, now=now)
+    return {**report, "first_day": first_day, "last_day": last_day, "outcomes_cover": "fiscal_year"}
+
+
+def _report(fiscal_year: int, first_day: dt.date, last_day: dt.date, *, now: dt.datetime) -> dict:
+    months = period_months(first_day, last_day)
     schools = dict(School.objects.values_list("pk", "name"))
-    rows = _empty_rows(fiscal_year, schools)
+    rows = _empty_rows(months, schools)
     total = _zero()
 
     # Visits, unique, continuing and new participants, and visits on booked slots: one query
-    # for the total and every breakdown (see ATTENDANCE_SQL).
-    for dimension, key, unique, continuing, new, visits, in_slots in _attendance_figures(
-        fiscal_year
+    # for the total and every breakdown (report_sql.ATTENDANCE_SQL).
+    for dimension, key, unique, continuing, new, visits, in_slots in attendance_figures(
+        fiscal_year, first_day, last_day, months
     ):
         if dimension == "total":
             target = total
@@ -119,7 +190,7 @@ def fiscal_year_report(fiscal_year: int, *, now: dt.datetime) -> dict:
     no_shows = (
         no_shows_among(in_year, now=now)
         .annotate(
-            m=_month_case("slot__start", fiscal_year),
+            m=_month_case("slot__start", months),
             k=_slot_kind("slot__"),
             s=F("participant__school_id"),
         )
@@ -141,7 +212,7 @@ def fiscal_year_report(fiscal_year: int, *, now: dt.datetime) -> dict:
         closure__isnull=True,
     )
     capacity = (
-        held.annotate(m=_month_case("start", fiscal_year), k=_slot_kind())
+        held.annotate(m=_month_case("start", months), k=_slot_kind())
         .order_by()
         .values("m", "k")
         .annotate(places=Sum("capacity"), sessions=Count("id"))
@@ -170,9 +241,7 @@ def fiscal_year_report(fiscal_year: int, *, now: dt.datetime) -> dict:
         "seat_use": _seat_use(total),
         "sessions_held": total["sessions_held"],
         "program_sessions_held": total["program_sessions_held"],
-        "by_month": {
-            month_label(k): rows["month"][k]["visits"] for k in fiscal_months(fiscal_year)
-        },
+        "by_month": {month_label(k): rows["month"][k]["visits"] for k in months},
         "by_kind": {k: rows["kind"][k]["visits"] for k in SupportKind.values},
         "by_school": {
             (schools[pk] if pk is not None else NONE_SCHOOL): row["visits"]
@@ -180,10 +249,7 @@ def fiscal_year_report(fiscal_year: int, *, now: dt.datetime) -> dict:
             if pk is None or pk in schools
         },
         "breakdown": {
-            "month": [
-                {"key": month_label(k), **_with_rate(rows["month"][k])}
-                for k in fiscal_months(fiscal_year)
-            ],
+            "month": [{"key": month_label(k), **_with_rate(rows["month"][k])} for k in months],
             "kind": [{"key": k, **_with_rate(rows["kind"][k])} for k in SupportKind.values],
             "school": [
                 {"key": schools[pk] if pk is not None else NONE_SCHOOL, **_with_rate(row)}
@@ -193,106 +259,6 @@ def fiscal_year_report(fiscal_year: int, *, now: dt.datetime) -> dict:
         },
         "outcomes": outcomes,
     }
-
-
-# Django's ORM needs one COUNT(DISTINCT ...) query per breakdown, each scanning the year and
-# re-evaluating the previous-year subquery. Here the year is read once and folded to one row per
-# participant, month, kind and school (`cur`), then to one row per participant (`people`) that
-# also says, with a 0/1 column per month and per kind, where they came. Whether each person
-# came in the previous fiscal year (continuing), or in any earlier one (not new), is two index
-# probes on (participant, date) per person, not a scan of the earlier years: it costs the same
-# after ten years of data. The distinct counts by month and kind are then sums over those few
-# thousand rows; by school (not a fixed list) a join of the (school, participant) pairs. Visits
-# are plain sums over `cur`. Plain SQL that PostgreSQL and SQLite both run (timings:
-# bench/HISTORY.md); table names come from the models, every value is a query parameter.
-ATTENDANCE_SQL = """
-WITH cur AS MATERIALIZED (
-    SELECT participant_id, month, kind, school_id, COUNT(*) AS n,
-           SUM(CASE WHEN slot_id IS NULL THEN 0 ELSE 1 END) AS s
-    FROM {attendance} WHERE fiscal_year = %(year)s
-    GROUP BY participant_id, month, kind, school_id
-),
-people AS MATERIALIZED (
-    SELECT participant_id, MIN(month) AS first_month, SUM(n) AS n, SUM(s) AS s,
-           {presence}
-    FROM cur GROUP BY participant_id
-),
-flags AS MATERIALIZED (
-    SELECT people.*,
-           CASE WHEN EXISTS (
-               SELECT 1 FROM {attendance} a WHERE a.participant_id = people.participant_id
-               AND a.date >= %(previous_start)s AND a.date < %(year_start)s
-           ) THEN 1 ELSE 0 END AS continuing,
-           CASE WHEN EXISTS (
-               SELECT 1 FROM {attendance} a WHERE a.participant_id = people.participant_id
-               AND a.date < %(year_start)s
-           ) THEN 0 ELSE 1 END AS new
-    FROM people
-),
-schools AS (
-    SELECT school_id, participant_id, SUM(n) AS n, SUM(s) AS s
-    FROM cur GROUP BY school_id, participant_id
-)
-SELECT 'total', '', COUNT(*), SUM(continuing), SUM(new), SUM(n), SUM(s) FROM flags
-UNION ALL
-SELECT 'month', CAST(month AS VARCHAR(12)), 0, 0, 0, SUM(n), SUM(s) FROM cur GROUP BY month
-UNION ALL
-SELECT 'kind', kind, 0, 0, 0, SUM(n), SUM(s) FROM cur GROUP BY kind
-UNION ALL
-SELECT 'school', CAST(schools.school_id AS VARCHAR(24)), COUNT(*), SUM(flags.continuing),
-       SUM(flags.new), SUM(schools.n), SUM(schools.s)
-FROM schools INNER JOIN flags ON flags.participant_id = schools.participant_id
-GROUP BY schools.school_id
-UNION ALL
-SELECT 'new_month', CAST(first_month AS VARCHAR(12)), 0, 0, COUNT(*), 0, 0
-FROM flags WHERE new = 1 GROUP BY first_month
-{people_by_key}
-"""
-
-
-# One 0/1 column per month and kind on each person's row, and the row of counts it gives.
-PRESENCE_COLUMN = "MAX(CASE WHEN {column} = %({value})s THEN 1 ELSE 0 END) AS {alias}"
-PEOPLE_BY_KEY = (
-    "UNION ALL SELECT %({dim})s, %({key})s, SUM({alias}), SUM({alias} * continuing), "
-    "SUM({alias} * new), 0, 0 FROM flags"
-)
-
-
-def _attendance_query(fiscal_year: int) -> tuple[str, dict]:
-    """ATTENDANCE_SQL for a year and its parameters."""
-    day = connection.ops.adapt_datefield_value  # as the ORM would pass a date
-    params = {
-        "year": fiscal_year,
-        "year_start": day(fiscal_year_bounds(fiscal_year)[0]),
-        "previous_start": day(fiscal_year_bounds(fiscal_year - 1)[0]),
-    }
-    keys = [("month", "month", key, str(key)) for key in fiscal_months(fiscal_year)]
-    keys += [("kind", "kind", kind, kind) for kind in SupportKind.values]
-    presence, by_key = [], []
-    for n, (dim, column, value, label) in enumerate(keys):
-        names = {"alias": f"p{n}", "value": f"v{n}", "dim": f"d{n}", "key": f"k{n}"}
-        params.update({names["value"]: value, names["dim"]: dim, names["key"]: label})
-        presence.append(PRESENCE_COLUMN.format(column=column, **names))
-        by_key.append(PEOPLE_BY_KEY.format(**names))
-    sql = ATTENDANCE_SQL.format(
-        attendance=Attendance._meta.db_table,
-        presence=",\n           ".join(presence),
-        people_by_key="\n".join(by_key),
-    )
-    return sql, params
-
-
-def _attendance_figures(fiscal_year: int) -> list[tuple]:
-    """Rows of (dimension, key, unique, continuing, new, visits, visits on slots)."""
-    figures: dict[tuple, list[int]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(*_attendance_query(fiscal_year))
-        # A month or kind comes in two rows (visits; people), added up here.
-        for dim, key, *values in cursor.fetchall():
-            row = figures.setdefault((dim, key), [0] * 5)
-            for n, value in enumerate(values):
-                row[n] += int(value or 0)
-    return [(dim, key, *values) for (dim, key), values in figures.items()]
 
 
 def _seat_use(row: dict) -> dict:
@@ -332,5 +298,9 @@ __all__ = [
     "fiscal_year_bounds",
     "fiscal_year_report",
     "log_report_export",
+    "period_months",
+    "period_report",
+    "period_within_fiscal_year",
+    "shared_fiscal_year_report",
     "suppress_small",
 ]

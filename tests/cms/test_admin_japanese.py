@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from attendance.models import AttendanceImport
 from booking.models import Booking, Closure, Slot
 from core import audit
 from outreach.models import Referral
@@ -46,7 +47,7 @@ from tests.test_translations import messages as po_messages
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("cms", "outreach", "attendance", "booking", "programs", "core")
+PROJECT_APPS = ("cms", "ministry", "outreach", "attendance", "booking", "programs", "core")
 JA_PO = Path(settings.BASE_DIR) / "locale" / "ja" / "LC_MESSAGES" / "django.po"
 ROLES = {
     "desk staff": ["Staff"],
@@ -107,6 +108,23 @@ def world(monkeypatch):
         for role, groups in ROLES.items()
     }
     audit.log_action(participant, audit.VIEW_PARTICIPANT, by=users["desk staff"], now=NOW)
+    # A checked upload waiting for its confirmation: its preview is a screen too.
+    upload = AttendanceImport.objects.create(
+        uploaded_by=users["desk staff"],
+        uploaded_at=NOW,
+        file_name="attendance-import.csv",
+        file_size=120,
+        state=AttendanceImport.State.CHECKED,
+        preview={
+            "file_format": "CSV (Shift_JIS / CP932)",
+            "rows_read": 3,
+            "duplicates_in_file": 0,
+            "already_present": 0,
+            "to_add": 3,
+            "new_participants": 2,
+            "visits_by_fiscal_year": {"2025": 3},
+        },
+    )
     lead = users["outreach lead"]
     request = make_request(assigned_to=lead)
     case = make_case(staff=[lead], school=data["schools"][0], request=request)
@@ -158,6 +176,7 @@ def world(monkeypatch):
             "booking_participant:": participant.pk,
             "wagtailsnippets_booking_studyspace:": data["space"].pk,
             "outreach_meeting": meeting.pk,
+            "attendance_import_": upload.pk,
         },
         "by_code": {
             "checkin_code": booking.code,
@@ -309,6 +328,10 @@ MUST_OPEN = (
     "outreach_meeting",
     "outreach_meeting_new",
     "outreach_figures",
+    "attendance_import_list",
+    "attendance_import_upload",
+    "attendance_import_detail",
+    "ministry_report",
 )
 
 

@@ -31,6 +31,11 @@ SKIPPED = {
     "wagtailadmin_pages:workflow_history_detail": "needs a workflow state",
     "wagtailadmin_editing_sessions:ping": "POST-only heartbeat of an open editor",
     "wagtailadmin_editing_sessions:release": "POST-only heartbeat of an open editor",
+    "wagtailsnippets_ministry_ministryreport:workflow_action": "needs a task state in progress",
+    "wagtailsnippets_ministry_ministryreport:collect_workflow_action_data": (
+        "needs a task state in progress"
+    ),
+    "wagtailsnippets_ministry_ministryreport:workflow_history_detail": "needs a workflow state",
 }
 
 # Patterns without a name: the address to visit for each.
@@ -43,8 +48,13 @@ UNNAMED = {
 # tests/outreach/test_role_matrix.py, which passes them in `w["outreach"]`.
 OUTREACH_PREFIX = "outreach_"
 
+# The ministry report's narrative (a snippet with revisions): its revision URLs get its own
+# revision, from `w["ministry_report"]`.
+MINISTRY_SNIPPET_PREFIX = "wagtailsnippets_ministry_"
+
 # Pages that name participants: Staff (and administrators) only.
-STAFF_ONLY_PREFIXES = ("booking_participant:", "checkin_")
+# Screens that show people's records (an import's problems name participants by reference).
+STAFF_ONLY_PREFIXES = ("booking_participant:", "checkin_", "attendance_import_")
 
 
 def walk(patterns, prefix="", namespaces=()):
@@ -139,6 +149,8 @@ def fill(name: str, pattern: URLPattern, w: dict) -> dict | None:
         pairs[("app_label", "model_name")] = ("wagtailcore", "groupapprovaltask")
     if name == "wagtailadmin_tag_model_autocomplete":
         pairs[("app_name", "model_name")] = ("wagtailimages", "image")
+    if name.startswith(MINISTRY_SNIPPET_PREFIX) and "ministry_report" in w:
+        by_parameter["revision_id"] = w["ministry_report"].latest_revision_id
     if name == "wagtail_bulk_action":
         pairs[("app_label", "model_name")] = ("wagtailcore", "page")
         by_parameter["action"] = "delete"
@@ -228,12 +240,31 @@ def admin_urls(w: dict, *, prefix: str = "") -> tuple[list[tuple[str, str]], dic
         ("attendance_report", report + "?fiscal_year=not-a-year"),
         ("booking_participant:index", reverse("booking_participant:index") + "?q=ミサキ"),
         ("checkin_roster", reverse("checkin_roster", args=[w["slot"].pk]) + "?q=ミサキ"),
+        *(("ministry_report", reverse("ministry_report") + q) for q in MINISTRY_DOWNLOADS),
     ]
     return sorted(set(urls)), skipped
 
 
+MINISTRY_DOWNLOADS = (
+    "?format=pptx",
+    "?format=pdf&fiscal_year=2026&last_day=2026-09-30",
+    "?format=pdf&fiscal_year=2026&first_day=2026-10-01&last_day=2027-04-30",
+)
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+
 def body_text(response) -> str:
     content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type") == PPTX:  # a slide deck: read its text
+        from pptx import Presentation
+
+        deck = Presentation(io.BytesIO(content))
+        return " ".join(
+            shape.text_frame.text
+            for slide in deck.slides
+            for shape in slide.shapes
+            if shape.has_text_frame
+        )
     if content[:2] == b"PK":  # an XLSX workbook: read its cells
         import openpyxl
 

@@ -22,11 +22,14 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.models import GroupApprovalTask, Workflow
 
+from attendance.models import AttendanceImport
 from booking.models import Booking, Closure, Participant, Slot
 from core import audit
 from tests.factories import make_content_page, make_image, make_user
+from tests.ministry.narrative_factories import make_report, save_draft, text
 
 from .admin_walk import (
+    MINISTRY_DOWNLOADS,
     SECRETS,
     SKIPPED,
     STAFF_ONLY_PREFIXES,
@@ -35,7 +38,7 @@ from .admin_walk import (
     refused,
     visit_all,
 )
-from .helpers import NOW, SECRET_EMAIL, SECRET_NICKNAME, make_report_data
+from .helpers import NOW, SECRET_EMAIL, SECRET_NICKNAME, SECRET_REFERENCE, make_report_data
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +70,25 @@ def world(monkeypatch):
     )
     staff = make_user("matrix-staff", groups=["Staff"])
     audit.log_action(secret, audit.VIEW_PARTICIPANT, by=staff, now=NOW)
+    # An upload whose check found a problem naming a participant: staff only, like the rows.
+    AttendanceImport.objects.create(
+        uploaded_by=staff,
+        uploaded_at=NOW,
+        file_name="attendance-import.csv",
+        file_size=120,
+        state=AttendanceImport.State.FAILED,
+        failure=AttendanceImport.Failure.PROBLEMS,
+        problems=[
+            {
+                "line": 2,
+                "column": "date",
+                "value": SECRET_REFERENCE,
+                "message": {"ja": "日付が読めません", "en": "The date cannot be read"},
+            }
+        ],
+        problem_count=1,
+        finished_at=NOW,
+    )
     page = make_content_page(title="アクセス", slug="access")
     image = make_image()
     Document = get_document_model()
@@ -76,6 +98,8 @@ def world(monkeypatch):
         title="同意書", file=ContentFile(b"consent form", name="consent.txt")
     )
     redirect = Redirect.objects.create(old_path="/old", redirect_link="/")
+    ministry_report = make_report(background=[text("<p>学習支援の背景</p>")])
+    save_draft(ministry_report, results=[text("<p>成果の下書き</p>")])
     workflow = Workflow.objects.first() or Workflow.objects.create(name="Moderation")
     task = GroupApprovalTask.objects.first()
     return {
@@ -89,6 +113,7 @@ def world(monkeypatch):
         "redirect": redirect,
         "workflow": workflow,
         "task": task,
+        "ministry_report": ministry_report,
         "users": {
             "student": secret.user,
             "editor": make_user("matrix-editor", groups=["Editors"]),
@@ -150,6 +175,11 @@ def test_coordinators_see_aggregates_only(world):
         assert results[url][1] == 200, url
     assert "attendance-report-2026.csv" not in results[report][3]  # the page, not a file
     assert results[report + "?fiscal_year=not-a-year"][1] == 200
+    ministry = reverse("ministry_report")
+    for url in (ministry, *(ministry + query for query in MINISTRY_DOWNLOADS)):
+        assert results[url][1] == 200, url
+    deck = results[ministry + "?format=pptx"][3]
+    assert "学習支援の背景" in deck and "成果の下書き" not in deck  # published text only
     staff_pages = {
         url: (status, location)
         for url, (name, status, location, _body) in results.items()
@@ -165,7 +195,7 @@ def test_editors_see_no_participant(world):
     leaks = [url for url, (*_, body) in results.items() if any(s in body for s in SECRETS)]
     assert leaks == []
     for url, (name, status, location, _body) in results.items():
-        if name.startswith(STAFF_ONLY_PREFIXES) or name == "attendance_report":
+        if name.startswith(STAFF_ONLY_PREFIXES) or name in ("attendance_report", "ministry_report"):
             assert refused(status, location), url
 
 
