@@ -15,6 +15,7 @@ bumps made meanwhile never reached it): `resync_versions` runs on recovery and w
 database's values over them, so entries cached before the outage stop matching.
 """
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 
@@ -24,6 +25,19 @@ KEY = "booking:availability-version"
 # Bumped by `cms.page_cache` when any page or what is shown around pages changes; defined here
 # so that the apps below `cms` can cache under it too.
 PAGES_KEY = "pagecache:pages-version"
+
+
+# Bumped after every committed change to attendance, outcomes or schools (attendance/apps.py
+# and the bulk writers that bypass signals: the importer, anonymisation): the yearly report
+# is kept under it (attendance.services.reports.shared_fiscal_year_report).
+ATTENDANCE_KEY = "attendance:version"
+
+
+def shared_caching_enabled() -> bool:
+    """Whether what is the same for every reader (routes, site data, report figures) may be
+    shared through the cache. Off in the test settings, where query counts measure the real
+    work; tests of the sharing turn it on (`PAGE_CACHE_ENABLED`)."""
+    return getattr(settings, "PAGE_CACHE_ENABLED", True)
 
 
 def _stored(key: str) -> int:
@@ -86,6 +100,11 @@ def availability_version() -> int:
 
 def bump_availability() -> None:
     transaction.on_commit(lambda: bump_version(KEY))
+
+
+def bump_attendance(**kwargs) -> None:
+    """Retire the shared report figures once the change commits (a signal receiver too)."""
+    transaction.on_commit(lambda: bump_version(ATTENDANCE_KEY))
 
 
 def cached_under_versions(key: str, compute, *, timeout: int, versions=(PAGES_KEY, KEY)):

@@ -2,9 +2,7 @@
 
 import hashlib
 
-from django.conf import settings
-
-from .cache import PAGES_KEY, cached_under_versions
+from .cache import PAGES_KEY, cached_under_versions, shared_caching_enabled
 
 # Seconds a remembered route or restriction answer is kept at most (the pages version retires
 # it at once when anything changes).
@@ -19,12 +17,6 @@ class SharePageMixin:
         return None
 
 
-def _shared_lookups_enabled() -> bool:
-    # Like the page cache and the shared site data: off in the test settings, where query
-    # counts measure the real work (tests/perf turn it on).
-    return getattr(settings, "PAGE_CACHE_ENABLED", True)
-
-
 class CachedRoutingMixin:
     """For a site's root page: the page a path leads to, remembered under the pages version.
 
@@ -36,7 +28,7 @@ class CachedRoutingMixin:
     """
 
     def route(self, request, path_components):
-        if not path_components or not _shared_lookups_enabled():
+        if not path_components or not shared_caching_enabled():
             return super().route(request, path_components)
         from django.contrib.contenttypes.models import ContentType
         from wagtail.url_routing import RouteResult
@@ -72,7 +64,7 @@ class CachedViewRestrictionsMixin:
     restrictions from the database as before, so no password ever goes into the cache."""
 
     def get_view_restrictions(self):
-        if not _shared_lookups_enabled():
+        if not shared_caching_enabled():
             return super().get_view_restrictions()
         key = f"restricted:{self.pk}"
         restricted = cached_under_versions(
