@@ -6,6 +6,7 @@ from wagtail.log_actions import registry
 from wagtail.models import ModelLogEntry, Site
 
 from attendance.services.importing import ImportFileError, import_attendance
+from attendance.services.importing.reading import FORMAT_LABELS
 from core.audit import IMPORT_ATTENDANCE
 from tests.factories import make_user
 
@@ -36,7 +37,7 @@ def test_an_import_is_audited_on_the_site_by_its_user():
         "rows": 2,
         "added": 2,
         "participants_created": 2,
-        "format": "CSV (UTF-8)",
+        "format": str(FORMAT_LABELS["utf-8"]),
         "file": "2025年度.csv",
         "detail": "2025年度.csv",
     }

@@ -4,6 +4,7 @@ import pytest
 
 from attendance.models import Attendance
 from attendance.services.importing import import_attendance, preview_import
+from attendance.services.importing.reading import FORMAT_LABELS
 from booking.models import Participant
 
 from .helpers import HEADER, at, make_schools, make_space, visit_at
@@ -38,7 +39,7 @@ def test_preview_writes_nothing_and_the_import_does_what_it_said():
     preview = preview_import(data, name="visits.csv", now=NOW)
 
     assert counts() == before
-    assert preview.file_format == "CSV (Shift_JIS / CP932)"
+    assert preview.file_format == str(FORMAT_LABELS["cp932"])
     assert preview.problems == [] and preview.problem_count == 0
     assert (preview.rows_read, preview.duplicates_in_file) == (6, 1)
     assert (preview.already_present, preview.to_add, preview.new_participants) == (1, 4, 2)
@@ -77,7 +78,7 @@ def test_a_file_with_problems_gets_a_preview_that_lists_them():
     preview = preview_import(data, now=NOW)
 
     assert counts() == before
-    assert preview.file_format == "CSV (UTF-8)"
+    assert preview.file_format == str(FORMAT_LABELS["utf-8"])
     assert preview.problem_count == 2
     assert [(p.line, p.column) for p in preview.problems] == [(8, "date"), (9, "kind")]
     assert (preview.rows_read, preview.to_add) == (0, 0)
