@@ -232,3 +232,20 @@ def test_seed_demo_tells_the_story_of_past_years():
         assert {"study_space", "science"} <= kinds, (year, kinds)
         months = [row for row in report["breakdown"]["month"] if row["visits"]]
         assert len(months) == 12, year
+
+
+def test_the_demo_has_a_ministry_report_to_download_once():
+    from ministry.models import MinistryReport
+    from ministry.services.sections import report_sections
+
+    seed()
+    this_year = fiscal_year_of(local_date(timezone.now()))
+    last = MinistryReport.objects.get(fiscal_year=this_year - 1)
+    draft = MinistryReport.objects.get(fiscal_year=this_year)
+    assert last.live and not draft.live
+    sections = report_sections(last)
+    assert len(sections) == 8 and all(section.paragraphs for section in sections)
+    # A draft never reaches the document.
+    assert report_sections(draft) == []
+    seed()
+    assert MinistryReport.objects.count() == 2

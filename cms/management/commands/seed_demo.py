@@ -23,6 +23,7 @@ from booking.services.opening_hours import apply_opening_hours
 from booking.services.participants import create_participant
 from cms.demo import content
 from cms.demo.images import draw_picture
+from cms.demo.ministry import seed_ministry_report
 from cms.demo.outreach import seed_outreach
 from cms.models import ContentPage, HomePage, SocialSettings
 from core.models import School
@@ -101,6 +102,8 @@ class Command(BaseCommand):
             self.seed_outreach(schools, now=timezone.now())
             self.seed_booking(students, schools, now=timezone.now())
             self.seed_attendance_history(schools, now=timezone.now())
+            # Last year's narrative for the ministry, published; this year's begun as a draft.
+            self.created += seed_ministry_report(now=timezone.now())
         self.stdout.write(self.style.SUCCESS(f"Demo site ready ({self.created} objects created)."))
         self.stdout.write("Demo logins (development only):")
         for username, password, role in logins:
