@@ -135,10 +135,11 @@ def _breakdown(
     ]
     if not exact:
         # A shown count stays an int (FigureRow and Breakdown keep numbers as numbers).
-        columns = [
+        shown = [
             [cell_label(c) if c in (SMALL, WITHHELD) else c for c in suppress_breakdown(column)]
             for column in columns
         ]
+        columns = _participants_hidden_with_visits(columns, shown)
     return Breakdown(
         title=title,
         columns=[
@@ -149,6 +150,20 @@ def _breakdown(
         ],
         rows=[(label, [column[n] for column in columns]) for n, label in enumerate(labels)],
     )
+
+
+def _participants_hidden_with_visits(true: list[list[int]], shown: list[list]) -> list[list]:
+    """Participants are at most the visits of their row, and present exactly when visits are:
+    a participants count shown beside a hidden visits count would bound it (4 participants
+    say "at least 4 visits"), and with the column's total that can pin a hidden small cell
+    down. So where a period's visits are hidden, so are its participants, labelled by their own
+    size ("<3" below 3, "withheld" otherwise) as every other hidden cell."""
+    for visits, people in ((0, 2), (1, 3)):
+        for row, cell in enumerate(shown[visits]):
+            if isinstance(cell, str) and not isinstance(shown[people][row], str):
+                value = true[people][row]
+                shown[people][row] = cell_label(SMALL if value < SMALL_COUNT else WITHHELD)
+    return shown
 
 
 def _breakdowns(current: dict, previous: dict, *, exact: bool) -> list[Breakdown]:

@@ -116,3 +116,24 @@ def test_a_school_of_its_own_is_withheld_when_the_total_would_give_it_back(db):
     # The total stays exact; the previous year has no data at all.
     assert [(row.value, row.previous) for row in shown.headline[:2]] == [("<3", None), (5, None)]
     assert assert_safe(exact, shown) > 0
+
+
+def test_participants_are_hidden_where_their_visits_are():
+    """A shown participants count beside hidden visits would bound them (participants ≤
+    visits): with the visits column's total it could pin down the small cell next to them."""
+    from ministry.services.figures import _breakdown
+
+    with translation.override("en"):
+        table = _breakdown(
+            "by school",
+            ["A", "B", "C"],
+            [[4, 4], [1, 1], [10, 6]],
+            [[0, 0], [0, 0], [0, 0]],
+            False,
+        )
+    rows = dict(table.rows)
+    assert rows["B"][0] == "<3" and rows["B"][2] == "<3"
+    for _label, (visits, _before, people, _people_before) in table.rows:
+        if isinstance(visits, str):
+            assert isinstance(people, str)
+    assert rows["C"][0] == 10 and rows["C"][2] == 6
