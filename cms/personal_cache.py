@@ -29,6 +29,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from cms.accounts.middleware import ADMIN_SESSION
@@ -156,8 +157,6 @@ def _only_same_csrf_cookie(request, response) -> bool:
 
 
 def _response_from(entry):
-    from django.http import HttpResponse
-
     response = HttpResponse(entry["content"], status=entry["status"])
     for name, value in entry["headers"]:
         response[name] = value

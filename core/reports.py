@@ -156,14 +156,14 @@ class FiscalYearReportView(ReportView):
             )
         return response
 
-    def record_export_encoding(self, entry) -> None:
-        """Adds a Shift_JIS CSV's encoding to the export's audit entry (the services that write
-        the entry know the format only). An entry without one is UTF-8, as every entry written
-        before the choice existed is."""
+    @property
+    def audited_encoding(self) -> str | None:
+        """What the export's audit entry records as its encoding: Shift_JIS for such a CSV, and
+        nothing otherwise (an entry without one is UTF-8, as every entry written before the
+        choice existed is)."""
         if self.request.GET.get("export") != self.FORMAT_CSV or self.csv_encoding == UTF8:
-            return
-        entry.data = {**(entry.data or {}), "encoding": self.csv_encoding}
-        entry.save(update_fields=["data"])
+            return None
+        return self.csv_encoding
 
     def year_choices(self, first: int | None) -> list[int]:
         """The years to choose from, newest first, from `first` (the earliest with data)."""

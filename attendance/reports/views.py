@@ -198,14 +198,14 @@ class AttendanceReportView(FiscalYearReportView):
 
     def render_to_response(self, context, **response_kwargs):
         if self.is_export:
-            entry = log_report_export(
+            log_report_export(
                 self.fiscal_year,
                 self.request.GET["export"],
+                encoding=self.audited_encoding,
                 site=Site.find_for_request(self.request),
                 by=self.request.user,
                 now=self.now,
             )
-            self.record_export_encoding(entry)
         return super().render_to_response(context, **response_kwargs)
 
     def get_context_data(self, *args, **kwargs):

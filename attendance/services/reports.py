@@ -274,18 +274,28 @@ def _with_rate(row: dict) -> dict:
 
 
 def log_report_export(
-    fiscal_year: int, export_format: str, *, site: Site | None = None, by, now: dt.datetime
+    fiscal_year: int,
+    export_format: str,
+    *,
+    site: Site | None = None,
+    by,
+    now: dt.datetime,
+    encoding: str | None = None,
 ):
-    """Every export of the report is audited: the fiscal year and the format, nothing personal.
-    The entry hangs off the site: the report is about the whole site, not a person."""
+    """Every export of the report is audited: the fiscal year, the format and (for a CSV not
+    in UTF-8) the encoding, nothing personal. The entry hangs off the site: the report is about
+    the whole site, not a person."""
     target = site or Site.objects.filter(is_default_site=True).first() or by
+    data = {"report": "attendance", "fiscal_year": fiscal_year, "format": export_format}
+    if encoding:
+        data["encoding"] = encoding
     return audit.log_action(
         target,
         audit.EXPORT_REPORT,
         by=by,
         now=now,
         title=_("Attendance report %(year)s") % {"year": fiscal_year},
-        data={"report": "attendance", "fiscal_year": fiscal_year, "format": export_format},
+        data=data,
     )
 
 

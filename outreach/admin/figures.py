@@ -139,14 +139,14 @@ class OutreachFiguresView(FiscalYearReportView):
 
     def render_to_response(self, context, **response_kwargs):
         if self.is_export:
-            entry = log_figures_export(
+            log_figures_export(
                 self.fiscal_year,
                 self.request.GET["export"],
+                encoding=self.audited_encoding,
                 target=Site.find_for_request(self.request) or self.request.user,
                 by=self.request.user,
                 now=self.now,
             )
-            self.record_export_encoding(entry)
         return super().render_to_response(context, **response_kwargs)
 
     def get_context_data(self, *args, **kwargs):

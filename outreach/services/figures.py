@@ -153,12 +153,18 @@ def public_totals(*, today: dt.date, fiscal_year: int) -> dict:
     }
 
 
-def log_figures_export(fiscal_year: int, export_format: str, *, target, by, now: dt.datetime):
-    """Every export of the figures is audited: the year and the format, nothing personal."""
-    return core_audit.log_action(
-        target,
-        audit.EXPORT_FIGURES,
-        by=by,
-        now=now,
-        data={"report": "outreach", "fiscal_year": fiscal_year, "format": export_format},
-    )
+def log_figures_export(
+    fiscal_year: int,
+    export_format: str,
+    *,
+    target,
+    by,
+    now: dt.datetime,
+    encoding: str | None = None,
+):
+    """Every export of the figures is audited: the year, the format and (for a CSV not in
+    UTF-8) the encoding, nothing personal."""
+    data = {"report": "outreach", "fiscal_year": fiscal_year, "format": export_format}
+    if encoding:
+        data["encoding"] = encoding
+    return core_audit.log_action(target, audit.EXPORT_FIGURES, by=by, now=now, data=data)
