@@ -10,6 +10,7 @@ class CmsConfig(AppConfig):
         from core.cache import resync_versions
 
         from .accounts.middleware import connect_signals as connect_account_signals
+        from .admin_cache import connect_signals as connect_admin_signals
         from .page_cache import connect_signals
         from .personal_cache import connect_signals as connect_personal_signals
         from .redis_cache import cache_recovered
@@ -17,5 +18,6 @@ class CmsConfig(AppConfig):
         connect_signals()
         connect_personal_signals()
         connect_account_signals()
+        connect_admin_signals()
         # Redis back after an outage: its version copies may be older than the database's.
         cache_recovered.connect(resync_versions, dispatch_uid="cms.resync_cache_versions")

@@ -73,7 +73,8 @@ def wanted(request) -> bool:
     return not session.get(ADMIN_SESSION) and not session.get(MESSAGES_SESSION_KEY)
 
 
-def _entry_key(request) -> str:
+def copy_key(request, namespace: str = "personal") -> str:
+    """The cache key of this person's copy of this URL, for this session and CSRF cookie."""
     raw = "|".join(
         [
             request.scheme,
@@ -85,19 +86,19 @@ def _entry_key(request) -> str:
             request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
         ]
     )
-    return "pagecache:personal:" + hashlib.sha256(raw.encode()).hexdigest()
+    return f"pagecache:{namespace}:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def lookup(request):
     """The person's copy of this page while it is current (a response), else None; on a miss
     the versions read now are kept on the request for `store`."""
-    key = _entry_key(request)
+    key = copy_key(request)
     versions = [PAGES_KEY, AVAILABILITY_KEY, person_key(request.user.pk)]
     found = cache.get_many([key, *versions])
     entry = found.get(key)
     current = [found.get(version) for version in versions]
     if entry is not None and None not in current and entry["versions"] == current:
-        return _response_from(entry)
+        return response_from(entry, "hit-personal")
     # Read before rendering: a change committed while this request renders makes the copy
     # stored afterwards stale at once.
     request._personal_cache = {
@@ -115,18 +116,8 @@ def store(request, response, policy) -> None:
     pending = getattr(request, "_personal_cache", None)
     if pending is None or not _keepable(request, response, policy):
         return
-    entry = {
-        "versions": pending["versions"],
-        "status": response.status_code,
-        "headers": [
-            (name, value)
-            for name, value in response.items()
-            if name.lower() not in UNSHARED_HEADERS
-        ],
-        "content": response.content,
-    }
-    cache.set(pending["key"], entry, timeout=policy.timeout)
-    _mark_private(response)
+    cache.set(pending["key"], entry_of(response, pending["versions"]), timeout=policy.timeout)
+    mark_private(response)
     response[HEADER] = "miss-personal"
 
 
@@ -134,7 +125,7 @@ def _keepable(request, response, policy) -> bool:
     if (
         response.status_code != 200
         or response.streaming
-        or not _only_same_csrf_cookie(request, response)
+        or not only_same_csrf_cookie(request, response)
     ):
         return False
     if request.method != "GET" or set(request.GET) - policy.query_params:
@@ -145,7 +136,7 @@ def _keepable(request, response, policy) -> bool:
     return "no-store" not in response.get("Cache-Control", "")
 
 
-def _only_same_csrf_cookie(request, response) -> bool:
+def only_same_csrf_cookie(request, response) -> bool:
     """No cookie set, or only the CSRF cookie the browser already sent, with the same secret:
     Django sets it again on every page with a form (to renew its age), and the copy's tokens
     are bound to it. A new secret (a first form, a rotated token) is never kept."""
@@ -156,16 +147,30 @@ def _only_same_csrf_cookie(request, response) -> bool:
     return True
 
 
-def _response_from(entry):
+def entry_of(response, versions) -> dict:
+    """What is kept of a response: status, headers but cookies, body, and its versions."""
+    return {
+        "versions": versions,
+        "status": response.status_code,
+        "headers": [
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in UNSHARED_HEADERS
+        ],
+        "content": response.content,
+    }
+
+
+def response_from(entry, state: str):
     response = HttpResponse(entry["content"], status=entry["status"])
     for name, value in entry["headers"]:
         response[name] = value
-    _mark_private(response)
-    response[HEADER] = "hit-personal"
+    mark_private(response)
+    response[HEADER] = state
     return response
 
 
-def _mark_private(response) -> None:
+def mark_private(response) -> None:
     # One person's page: no shared cache on the way (a proxy, a school's gateway) may keep it.
     patch_cache_control(response, private=True)
     patch_vary_headers(response, ["Cookie"])

@@ -90,6 +90,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # The admin's own rules: second factor, idle timeout, no students (cms/accounts/).
     "cms.accounts.middleware.StaffSessionMiddleware",
+    # After the admin's rules, so they run on every request: each person's copy of the admin
+    # pages reloaded all day (dashboard, check-in desk, report page): cms/admin_cache.py.
+    "cms.admin_cache.AdminPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
