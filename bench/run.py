@@ -339,6 +339,17 @@ def logged_in_routes(plan) -> list[tuple]:
             cookie(staff["Coordinators"]),
         ),
     ]
+    # The same admin pages rendered in full, as after any change (a query parameter the
+    # admin's copies do not keep: cms/admin_cache.py), for information: no target.
+    routes += [
+        (
+            "staff: check-in roster (40), rendered",
+            plan.roster + "?rendered=1",
+            None,
+            cookie(staff["Staff"]),
+        ),
+        ("staff: admin dashboard, rendered", "/admin/?rendered=1", None, cookie(staff["Staff"])),
+    ]
     for role, label in (
         ("Staff", "staff"),
         ("Coordinators", "coordinator"),

@@ -32,7 +32,7 @@ class Row:
     @property
     def verdict(self) -> str:
         if self.passed is None:
-            return "ref"
+            return "ref" if self.route == MINIMAL else "info"
         return "pass" if self.passed else "FAIL"
 
 
@@ -46,8 +46,8 @@ def build_rows(
         ratio = m.rps / minimal_rps if minimal_rps else 0.0
         p50, p99 = m.percentile_ms(0.50), m.percentile_ms(0.99)
         error_rate = m.error_rate(ok.get(m.name, {200}))
-        if m.name == MINIMAL:
-            passed = None
+        if m.name == MINIMAL or target is None:
+            passed = None  # the reference, or a route measured for information only
         else:
             passed = target is not None and ratio >= target and error_rate == 0 and m.requests > 0
             if m.name in (POST, DELETE):

@@ -62,6 +62,8 @@ def test_rows_compare_with_the_minimal_view_and_apply_the_targets(tmp_path):
     assert rows["programme list"].error_rate == 0.01
     assert rows["programme list"].verdict == "FAIL"  # fast, but one 500
     assert rows[run.POST].ratio == pytest.approx(0.2) and rows[run.POST].verdict == "FAIL"
+    info = run.build_rows([measurement("rendered", [0.02] * 10, [200] * 10, wall=1)], 1000.0, {})
+    assert info[0].verdict == "info" and info[0].passed is None  # no target: never fails a run
 
     table = run.format_table(list(rows.values()))
     lines = table.splitlines()
@@ -114,7 +116,7 @@ def test_logged_in_routes_carry_each_role_s_session_and_a_target():
         participant_id=1, session_key="mine", csrf_secret="c", free_places=1, held_slots=frozenset()
     )
     routes = {name: rest for name, *rest in run.logged_in_routes(make_plan([student], {}))}
-    assert len(routes) == 13
+    assert len(routes) == 15
     path, target, headers = routes["student: My bookings"]
     assert (path, target) == ("/my/", run.STUDENT_TARGET)
     assert "=mine" in headers["Cookie"]
@@ -122,7 +124,19 @@ def test_logged_in_routes_carry_each_role_s_session_and_a_target():
     assert (path, target) == ("/admin/checkin/slot/3/", run.ROSTER_TARGET)
     assert headers["Cookie"].endswith("=s1")
     assert routes["superuser: admin dashboard"][2]["Cookie"].endswith("=s4")
-    assert all(target >= 0.08 for _path, target, _headers in routes.values())
+    rendered = {name for name in routes if name.endswith(", rendered")}
+    assert rendered == {
+        "staff: check-in roster (40), rendered",
+        "staff: admin dashboard, rendered",
+    }
+    # Rendered in full (a parameter the admin's copies never keep), for information.
+    assert tuple(routes["staff: check-in roster (40), rendered"][:2]) == (
+        "/admin/checkin/slot/3/?rendered=1",
+        None,
+    )
+    assert all(
+        target >= 0.08 for name, (_path, target, _h) in routes.items() if name not in rendered
+    )
 
 
 def test_booking_plan_never_fills_a_slot_or_books_a_slot_twice():
