@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
@@ -288,3 +288,18 @@ def test_writes_of_sessions_and_audit_entries_leave_the_version(
     assert logged(desk["ami"], audit.VIEW_PARTICIPANT).exists()
     # Logging in saves the user (last_login): that one counts. Sessions and the audit don't.
     assert read_version(admin_cache.ADMIN_DATA_KEY) <= start + 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_bump_that_fails_never_breaks_the_write_that_committed(caplog):
+    """Here the cache's table is missing: the write stays, the failure is logged."""
+    broken = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "no_such_cache_table",
+        }
+    }
+    with override_settings(CACHES=broken), transaction.atomic():
+        group = Group.objects.create(name="一時的な役割")
+    assert Group.objects.filter(pk=group.pk).exists()
+    assert "_bump_admin_data" in caplog.text
