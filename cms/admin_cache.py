@@ -15,7 +15,11 @@ has changed since:
   model (a consent form, a case, a workflow task, a group's permissions, an image...);
 - within a short time-to-live (`PAGES`), which bounds what moves with the clock alone: a slot
   that has ended, "3 minutes ago" on the dashboard. The check-in desk is never older than the
-  last committed check-in: every check-in bumps the attendance version.
+  last committed check-in: every check-in bumps the attendance version. Writes that bypass
+  model signals (`QuerySet.update`, `bulk_create`) either come with a saved model or an explicit
+  bump in the same transaction (a closure, a support plan, the importer) or change nothing
+  these pages show (the yearly retention commands, the mail workers' bookkeeping); anything
+  else would be seen within the time-to-live.
 
 It sits after `StaffSessionMiddleware`, so the idle timeout, the second factor and the "no
 students in the admin" rule run on every request, copy or not. Only GETs of the pages listed,
