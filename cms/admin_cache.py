@@ -39,12 +39,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connections, transaction
-from django.urls import Resolver404, resolve
 
 from cms.accounts.middleware import ADMIN_SESSION
-from core.cache import ATTENDANCE_KEY, PAGES_KEY, bump_version, read_version
+from core.cache import (
+    ATTENDANCE_KEY,
+    PAGES_KEY,
+    bump_version,
+    keep_under_versions,
+    read_under_versions,
+)
 from core.cache import KEY as AVAILABILITY_KEY
 
 from . import personal_cache
@@ -90,7 +94,8 @@ def enabled() -> bool:
 
 
 def page_for(request) -> AdminPage | None:
-    """The listed admin page this request may be answered from a copy of, or None."""
+    """The listed admin page this request may be answered from a copy of, or None (once the
+    URL is resolved: `request.resolver_match`)."""
     if not enabled() or request.method not in ("GET", "HEAD"):
         return None
     if request.COOKIES.get(personal_cache.MESSAGES_COOKIE):  # a deleted one comes back empty
@@ -101,11 +106,8 @@ def page_for(request) -> AdminPage | None:
     session = request.session
     if not session.get(ADMIN_SESSION) or session.get(personal_cache.MESSAGES_SESSION_KEY):
         return None
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return None
-    page = PAGES.get(match.url_name)
+    match = request.resolver_match
+    page = PAGES.get(match.url_name) if match else None
     if page is None or set(request.GET) - page.query_params:
         return None
     return page
@@ -122,32 +124,32 @@ def versions_of(request) -> list[str]:
 
 
 class AdminPageCacheMiddleware:
-    """After `cms.accounts.middleware.StaffSessionMiddleware` (see the module's docstring)."""
+    """After `cms.accounts.middleware.StaffSessionMiddleware` (see the module's docstring): its
+    rules have run by the time `process_view` looks for a copy."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        page = page_for(request)
-        if page is None:
-            return self.get_response(request)
-        key = personal_cache.copy_key(request, namespace="admin")
-        names = versions_of(request)
-        found = cache.get_many([key, *names])
-        entry = found.get(key)
-        current = [found.get(name) for name in names]
-        if entry is not None and None not in current and entry["versions"] == current:
-            return personal_cache.response_from(entry, "hit-admin")
-        # Read before rendering: a change committed meanwhile makes the copy stale at once.
-        versions = [
-            value if value is not None else read_version(name)
-            for value, name in zip(current, names, strict=True)
-        ]
         response = self.get_response(request)
-        if request.method == "GET" and keepable(request, response):
-            cache.set(key, personal_cache.entry_of(response, versions), timeout=page.timeout)
+        pending = getattr(request, "_admin_copy", None)
+        if pending is not None and request.method == "GET" and keepable(request, response):
+            key, versions, page = pending
+            entry = personal_cache.entry_of(response)
+            keep_under_versions(key, entry, versions, timeout=page.timeout)
             response[personal_cache.HEADER] = "miss-admin"
         return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        page = page_for(request)
+        if page is None:
+            return None
+        key = personal_cache.copy_key(request, namespace="admin")
+        found, entry, versions = read_under_versions(key, versions_of(request))
+        if found:
+            return personal_cache.response_from(entry, "hit-admin")
+        request._admin_copy = (key, versions, page)
+        return None
 
 
 def keepable(request, response) -> bool:

@@ -19,12 +19,11 @@ items, its avatar), a page published.
 from __future__ import annotations
 
 from django import template
-from django.core.cache import cache
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.admin.templatetags import wagtailadmin_tags as wagtail
 
-from core.cache import read_version
+from core.cache import cached_under_versions
 
 from . import admin_cache
 
@@ -41,17 +40,10 @@ def sidebar_props(context):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not admin_cache.enabled():
         return wagtail.sidebar_props(context)
-    key = f"admin:sidebar:{user.pk}:{get_language()}"
-    names = admin_cache.versions_of(request)
-    found = cache.get_many([key, *names])
-    current = [found.get(name) for name in names]
-    entry = found.get(key)
-    if entry is not None and None not in current and entry["versions"] == current:
-        return mark_safe(entry["html"])  # noqa: S308 - Wagtail's own output, kept as it was
-    versions = [
-        value if value is not None else read_version(name)
-        for value, name in zip(current, names, strict=True)
-    ]
-    html = wagtail.sidebar_props(context)
-    cache.set(key, {"versions": versions, "html": str(html)}, timeout=TIMEOUT)
-    return html
+    html = cached_under_versions(
+        f"admin:sidebar:{user.pk}:{get_language()}",
+        lambda: str(wagtail.sidebar_props(context)),
+        timeout=TIMEOUT,
+        versions=admin_cache.versions_of(request),
+    )
+    return mark_safe(html)  # noqa: S308 - Wagtail's own output, kept as it was

@@ -27,14 +27,13 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from cms.accounts.middleware import ADMIN_SESSION
 from core.cache import KEY as AVAILABILITY_KEY
-from core.cache import PAGES_KEY, bump_version, read_version
+from core.cache import PAGES_KEY, bump_version, keep_under_versions, read_under_versions
 
 HEADER = "X-Page-Cache"
 # Django's message storages: the cookie, and the session key used when the cookie overflows.
@@ -94,20 +93,10 @@ def lookup(request):
     the versions read now are kept on the request for `store`."""
     key = copy_key(request)
     versions = [PAGES_KEY, AVAILABILITY_KEY, person_key(request.user.pk)]
-    found = cache.get_many([key, *versions])
-    entry = found.get(key)
-    current = [found.get(version) for version in versions]
-    if entry is not None and None not in current and entry["versions"] == current:
+    found, entry, current = read_under_versions(key, versions)
+    if found:
         return response_from(entry, "hit-personal")
-    # Read before rendering: a change committed while this request renders makes the copy
-    # stored afterwards stale at once.
-    request._personal_cache = {
-        "key": key,
-        "versions": [
-            value if value is not None else read_version(version)
-            for value, version in zip(current, versions, strict=True)
-        ],
-    }
+    request._personal_cache = {"key": key, "versions": current}
     return None
 
 
@@ -116,7 +105,9 @@ def store(request, response, policy) -> None:
     pending = getattr(request, "_personal_cache", None)
     if pending is None or not _keepable(request, response, policy):
         return
-    cache.set(pending["key"], entry_of(response, pending["versions"]), timeout=policy.timeout)
+    keep_under_versions(
+        pending["key"], entry_of(response), pending["versions"], timeout=policy.timeout
+    )
     mark_private(response)
     response[HEADER] = "miss-personal"
 
@@ -147,10 +138,9 @@ def only_same_csrf_cookie(request, response) -> bool:
     return True
 
 
-def entry_of(response, versions) -> dict:
-    """What is kept of a response: status, headers but cookies, body, and its versions."""
+def entry_of(response) -> dict:
+    """What is kept of a response: status, headers but cookies, body."""
     return {
-        "versions": versions,
         "status": response.status_code,
         "headers": [
             (name, value)

@@ -107,20 +107,37 @@ def bump_attendance(**kwargs) -> None:
     transaction.on_commit(lambda: bump_version(ATTENDANCE_KEY))
 
 
-def cached_under_versions(key: str, compute, *, timeout: int, versions=(PAGES_KEY, KEY)):
-    """`compute()`, shared between requests while none of the `versions` has moved (and for
-    `timeout` seconds at most). Only for what is the same for every visitor: the key must not
-    name a person, and the value must not depend on one. The versions are read before
-    computing, so a change committed meanwhile makes the stored value stale at once."""
+def read_under_versions(key: str, versions) -> tuple[bool, object, list[int]]:
+    """(found, value, versions now) for what `keep_under_versions` kept under `key`: found only
+    while none of the `versions` has moved since. The versions now are what to keep a value
+    computed next under: read before computing, a change committed meanwhile makes it stale at
+    once. One cache round trip when everything is there."""
     found = cache.get_many([key, *versions])
     current = [found.get(version) for version in versions]
     entry = found.get(key)
-    if entry is not None and None not in current and entry[0] == current:
-        return entry[1]
+    # Anything else under the key (a value kept in another shape by an earlier release) is a
+    # miss, not an error.
+    fresh = isinstance(entry, tuple) and len(entry) == 2 and None not in current
+    if fresh and entry[0] == current:
+        return True, entry[1], current
     current = [
         value if value is not None else read_version(version)
         for value, version in zip(current, versions, strict=True)
     ]
-    value = compute()
-    cache.set(key, (current, value), timeout=timeout)
+    return False, None, current
+
+
+def keep_under_versions(key: str, value, versions_now: list[int], *, timeout: int) -> None:
+    cache.set(key, (versions_now, value), timeout=timeout)
+
+
+def cached_under_versions(key: str, compute, *, timeout: int, versions=(PAGES_KEY, KEY)):
+    """`compute()`, shared between requests while none of the `versions` has moved (and for
+    `timeout` seconds at most). Everything the value depends on must be in the key or the
+    versions: what is the same for every visitor under a plain key, one person's value under
+    a key that names them (cms/admin_sidebar.py)."""
+    found, value, current = read_under_versions(key, versions)
+    if not found:
+        value = compute()
+        keep_under_versions(key, value, current, timeout=timeout)
     return value
